@@ -1,0 +1,51 @@
+/**
+ * Eventfold: event sourcing for TypeScript. The main entry holds the core model, the store
+ * contract, the in-memory store and the runtime; drivers live behind subpath entries
+ * (`eventfold/sqlite`, `eventfold/postgres`), test helpers behind `eventfold/testing`.
+ */
+
+export type { Decider, Decision, Rejection } from './core/decider.js';
+export { assertNever, fold, isRejection, reject } from './core/decider.js';
+export type { EventMetadata, Message, NewEvent, RecordedEvent } from './core/envelope.js';
+export { toCloudEvent } from './core/envelope.js';
+export type { ErrorCode, ErrorDetail } from './core/errors.js';
+export {
+  ConcurrencyError,
+  ConditionFailedError,
+  DuplicateEventIdError,
+  EventfoldError,
+  isConcurrencyError,
+  isConditionFailedError,
+  isDuplicateEventIdError,
+  isEventfoldError,
+  isNotFoundError,
+  isRejectedError,
+  isSerializationError,
+  isStreamDeletedError,
+  isValidationError,
+  NotFoundError,
+  RejectedError,
+  SerializationError,
+  StoreClosedError,
+  StreamDeletedError,
+  ValidationError,
+} from './core/errors.js';
+export type { JsonArray, JsonObject, JsonPrimitive, JsonValue } from './core/json.js';
+export type {
+  AppendCondition,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  Query,
+  QueryItem,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamMetadata,
+  StreamState,
+  SubscribeOptions,
+  Subscription,
+} from './core/store.js';
+export type { MemoryStoreOptions } from './store/memory/index.js';
+export { createMemoryStore } from './store/memory/index.js';
+export type { StoreOptions } from './store/shared/options.js';

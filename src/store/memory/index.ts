@@ -1,0 +1,2 @@
+export type { MemoryStoreOptions } from './store.js';
+export { createMemoryStore } from './store.js';
