@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import type { RecordedEvent } from '../core/envelope.js';
+import type { EventStore, Query } from '../core/store.js';
+
+/**
+ * Maintains one read model from events. `Ctx` is what the target hands to each call: a SQLite
+ * connection inside the write transaction, a memory state, a PostgreSQL client… `Result` is `void`
+ * for targets whose transactions are synchronous (SQLite) and may be a promise elsewhere.
+ */
+export interface Projector<Ctx, Result extends void | Promise<void> = void | Promise<void>> {
+  /** Unique name: the key of its checkpoint. */
+  readonly name: string;
+  /**
+   * Version of the read model's shape. When the stored checkpoint was written by another version,
+   * `startProjection` resets and replays from 0 (a projection can always be rebuilt). Default 1.
+   */
+  readonly version?: number;
+  /** Only events matching it reach `apply` (the checkpoint still advances past the others). */
+  readonly filter?: Query;
+  /** Creates what the read model needs (tables…); idempotent, run at every start and rebuild. */
+  readonly init?: (ctx: Ctx) => Result;
+  /** Applies a batch, in global-position order, inside the same transaction as the checkpoint. */
+  readonly apply: (ctx: Ctx, events: readonly RecordedEvent[]) => Result;
+  /** Empties the read model (before a rebuild); runs in the transaction that resets the checkpoint. */
+  readonly reset: (ctx: Ctx) => Result;
+}
+
+/** How far a projection got, and with which projector version. */
+export interface ProjectionCheckpoint {
+  /** Global position of the last event this projection has fully processed (0 = none). */
+  readonly position: number;
+  readonly version: number;
+}
+
+/**
+ * Where a read model lives. The one guarantee a target gives: `transact` commits the work on the
+ * read model AND the checkpoint in one transaction, or neither — so after a crash the projection
+ * resumes exactly after the last batch whose effect is stored (exactly-once effect).
+ *
+ * Implementations: `createMemoryTarget` (plain object), `createSqliteTarget` (tables in the event
+ * store's file). A PostgreSQL target implements the same three members with one `BEGIN … COMMIT`.
+ */
+export interface ProjectionTarget<Ctx, Result extends void | Promise<void> = void | Promise<void>> {
+  /** Creates the checkpoint storage if missing; idempotent. */
+  readonly setup: () => Promise<void>;
+  /** The stored checkpoint of projection `name`, or undefined when it never ran. */
+  readonly readCheckpoint: (name: string) => Promise<ProjectionCheckpoint | undefined>;
+  /**
+   * Runs `work` in one transaction and, when `checkpoint` is given, stores it for `name` in the same
+   * transaction. A throw from `work` rolls everything back and rejects with that error.
+   */
+  readonly transact: (
+    name: string,
+    work: (ctx: Ctx) => Result,
+    checkpoint?: ProjectionCheckpoint,
+  ) => Promise<void>;
+}
+
+/** Options of `startProjection`. */
+export interface ProjectionOptions<Ctx, Result extends void | Promise<void>> {
+  readonly store: EventStore;
+  readonly projector: Projector<Ctx, Result>;
+  readonly target: ProjectionTarget<Ctx, Result>;
+  /** Largest batch applied in one transaction. Default 500. */
+  readonly batchSize?: number;
+  readonly log?: Logger;
+}
+
+/** Lag of a running projection, in global positions. */
+export interface ProjectionLag {
+  /** Position processed so far (committed, or skipped because no event matched the filter). */
+  readonly checkpoint: number;
+  /** Head of the store's log. */
+  readonly head: number;
+  /** `head - checkpoint` (0 when caught up). */
+  readonly behind: number;
+}
+
+/** A running asynchronous projection. */
+export interface ProjectionHandle {
+  readonly name: string;
+  /** Position processed so far (see `ProjectionLag.checkpoint`). */
+  readonly position: () => number;
+  /**
+   * Resolves `true` once every event up to `position` is reflected in the read model (read-your-writes:
+   * pass the position an append returned), `false` after `timeoutMs` (default 5000). Rejects with the
+   * projection's error if it failed.
+   */
+  readonly waitForPosition: (position: number, timeoutMs?: number) => Promise<boolean>;
+  readonly lag: () => Promise<ProjectionLag>;
+  /** Stops after the batch in flight; its checkpoint is committed. */
+  readonly stop: () => Promise<void>;
+  /** Resolves on `stop()`, rejects with the projector's or store's error (the projection has stopped). */
+  readonly done: Promise<void>;
+}
+
+/** Progress of a rebuild, reported after each committed batch. */
+export interface RebuildProgress {
+  readonly position: number;
+  /** Head of the log when the rebuild started reading. */
+  readonly head: number;
+}
+
+/** Options of `rebuildProjection`. Stop the live projection of the same name first. */
+export interface RebuildOptions<Ctx, Result extends void | Promise<void>> {
+  readonly store: EventStore;
+  readonly projector: Projector<Ctx, Result>;
+  readonly target: ProjectionTarget<Ctx, Result>;
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly log?: Logger;
+}
