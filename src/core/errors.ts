@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'SERIALIZATION'
   | 'STREAM_DELETED'
   | 'REJECTED'
-  | 'STORE_CLOSED';
+  | 'STORE_CLOSED'
+  | 'IDEMPOTENCY_MISMATCH';
 
 export interface ErrorDetail {
   /** JSON pointer-ish path of the offending field, e.g. `/weightKg` or `streamId`. */
@@ -123,6 +124,21 @@ export class StoreClosedError extends EventfoldError {
   }
 }
 
+/** An idempotency key (or command id) was reused with a different request body. */
+export class IdempotencyMismatchError extends EventfoldError {
+  readonly idempotencyKey: string;
+  /** The command recorded under the key the first time. */
+  readonly commandId: string;
+  constructor(idempotencyKey: string, commandId: string) {
+    super(
+      'IDEMPOTENCY_MISMATCH',
+      `idempotency key ${idempotencyKey} was already used for command ${commandId} with a different request`,
+    );
+    this.idempotencyKey = idempotencyKey;
+    this.commandId = commandId;
+  }
+}
+
 export const isEventfoldError = (error: unknown): error is EventfoldError => error instanceof EventfoldError;
 
 const hasCode =
@@ -138,3 +154,4 @@ export const isDuplicateEventIdError = hasCode<DuplicateEventIdError>('DUPLICATE
 export const isSerializationError = hasCode<SerializationError>('SERIALIZATION');
 export const isStreamDeletedError = hasCode<StreamDeletedError>('STREAM_DELETED');
 export const isRejectedError = hasCode<RejectedError>('REJECTED');
+export const isIdempotencyMismatchError = hasCode<IdempotencyMismatchError>('IDEMPOTENCY_MISMATCH');
