@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
 import type { NewEvent, RecordedEvent } from '../../core/envelope.js';
 import type { AppendOptions, AppendResult, EventStore } from '../../core/store.js';
 import type { StoreOptions } from '../shared/options.js';
@@ -35,6 +36,8 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly inlineProjections?: readonly SqliteInlineProjection[];
   /** Poll interval for appends made by other processes on the same file. Defaults to 250 ms. */
   readonly pollIntervalMs?: number;
+  /** Receives failures of `afterCommit` callbacks (the write is committed). Defaults to a pino logger. */
+  readonly logger?: Logger;
 }
 
 /** The SQLite event store: the store contract plus same-file transactions for read models and logs. */

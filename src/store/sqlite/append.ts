@@ -1,0 +1,138 @@
+import type { NewEvent, RecordedEvent } from '../../core/envelope.js';
+import { ConditionFailedError, DuplicateEventIdError } from '../../core/errors.js';
+import type { AppendOptions, AppendResult } from '../../core/store.js';
+import { checkExpectedRevision } from '../shared/expected-revision.js';
+import type { ResolvedStoreOptions } from '../shared/options.js';
+import { recordEvent, withIds } from '../shared/record.js';
+import { type ValidatedAppend, validateAppend } from '../shared/validate.js';
+import type { QueryRunner } from './query-sql.js';
+import { decodeEvent, liveRevision, type StreamRow } from './rows.js';
+import type { SqliteStatements } from './statements.js';
+import type { SqliteInlineProjection, SqliteTransaction } from './types.js';
+
+/** A validated append whose events all carry ids, ready to run inside a write transaction. */
+export interface PreparedAppend extends ValidatedAppend {
+  readonly events: readonly (NewEvent & { readonly id: string })[];
+}
+
+export interface AppenderOptions {
+  readonly statements: SqliteStatements;
+  readonly queries: QueryRunner;
+  readonly options: ResolvedStoreOptions;
+  readonly inlineProjections: readonly SqliteInlineProjection[];
+}
+
+export interface Appender {
+  /** Validates outside the write lock, so malformed input never reaches the queue. */
+  readonly prepare: (
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ) => PreparedAppend;
+  /** Runs a prepared append; must be called inside a write transaction. Throws typed errors. */
+  readonly run: (tx: SqliteTransaction, input: PreparedAppend) => AppendResult;
+}
+
+const resultOf = (streamId: string, events: readonly RecordedEvent[], next: number, duplicate: boolean) => ({
+  streamId,
+  nextExpectedRevision: next,
+  position: (events[events.length - 1] as RecordedEvent).position,
+  events,
+  duplicate,
+});
+
+/**
+ * The append itself. Everything here runs under the write lock (`BEGIN IMMEDIATE`, held by this
+ * connection for the whole batch), so the checks and the writes cannot interleave with another
+ * writer, in this process or another: what the checks read is what the writes build on.
+ */
+export const createAppender = ({
+  statements,
+  queries,
+  options,
+  inlineProjections,
+}: AppenderOptions): Appender => {
+  /** An idempotent repeat: every id stored, all in this stream. A partial overlap is an error. */
+  const findRepeat = (streamId: string, ids: readonly string[]): readonly RecordedEvent[] | undefined => {
+    const stored = ids.map((id) => statements.eventById.get(id));
+    if (stored.every((row) => row === undefined)) return undefined;
+    const index = stored.findIndex((row) => row === undefined || row.stream_id !== streamId);
+    if (index >= 0) throw new DuplicateEventIdError(ids[index] as string);
+    return stored.map((row) => decodeEvent(row as NonNullable<typeof row>));
+  };
+
+  const assertDistinctIds = (ids: readonly string[]): void => {
+    if (ids.length < 2) return;
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) throw new DuplicateEventIdError(id, `event id ${id} appears twice in one append`);
+      seen.add(id);
+    }
+  };
+
+  const write = (recorded: readonly RecordedEvent[], streamId: string): void => {
+    statements.upsertStreamRevision.run(streamId, (recorded[recorded.length - 1] as RecordedEvent).revision);
+    for (const event of recorded) {
+      statements.insertEvent.run(
+        event.position,
+        event.id,
+        streamId,
+        event.revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        JSON.stringify(event.tags),
+        event.time,
+        event.source,
+      );
+      for (const tag of new Set(event.tags)) statements.insertTag.run(tag, event.position);
+    }
+  };
+
+  const run = (tx: SqliteTransaction, input: PreparedAppend): AppendResult => {
+    const { streamId } = input;
+    const ids = input.events.map((event) => event.id);
+    assertDistinctIds(ids);
+    const stream: StreamRow | undefined = statements.streamRow.get(streamId);
+    const repeat = findRepeat(streamId, ids);
+    if (repeat) return resultOf(streamId, repeat, liveRevision(stream), true);
+    const conflict = checkExpectedRevision(streamId, input.expectedRevision, liveRevision(stream));
+    if (conflict) throw conflict;
+    if (input.condition) {
+      const newest = queries.newest(input.condition.query, input.condition.after);
+      if (newest > 0) throw new ConditionFailedError(input.condition.after, newest);
+    }
+    // Revisions continue after a soft delete (the stream row keeps its last revision);
+    // positions follow the newest stored event, read under the write lock.
+    const base = stream?.revision ?? -1;
+    const head = statements.head.get() ?? 0;
+    const now = options.clock();
+    const recorded = input.events.map((event, index) =>
+      recordEvent(event, { streamId, revision: base + 1 + index, position: head + 1 + index, now }, options),
+    );
+    // A savepoint of its own: when a write or an inline projection throws, the events written so far
+    // are undone even if the caller (`transaction` work) catches the error and carries on.
+    statements.savepoint('ef_append').run();
+    try {
+      write(recorded, streamId);
+      for (const projection of inlineProjections) projection.apply(tx, recorded);
+      statements.release('ef_append').run();
+    } catch (error) {
+      // After an I/O or disk-full error SQLite may have rolled back the whole transaction already.
+      if (statements.begin.database.inTransaction) {
+        statements.rollbackTo('ef_append').run();
+        statements.release('ef_append').run();
+      }
+      throw error;
+    }
+    return resultOf(streamId, recorded, base + recorded.length, false);
+  };
+
+  return {
+    prepare: (streamId, events, appendOptions) => {
+      const input = validateAppend(streamId, events, appendOptions);
+      return { ...input, events: withIds(input.events, options) };
+    },
+    run,
+  };
+};
