@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { type TObject, type TSchema, Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import type { CommandQueue, CommandRecord } from '../commands/queue/types.js';
+import type { Message } from '../core/envelope.js';
+import type { JsonObject, JsonValue } from '../core/json.js';
+import type { BuiltCommand, CommandRouteOptions, HttpServer } from './types.js';
+
+const DEFAULT_WAIT_MS = 5000;
+
+/** Path of a command's status resource, sent as `Location`. */
+export const commandLocation = (commandId: string): string => `/commands/${encodeURIComponent(commandId)}`;
+
+/** JSON with object keys sorted, so two equal bodies hash the same whatever their key order. */
+const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
+
+/**
+ * Fingerprint of a request for Idempotency-Key checks: method, path and body. It deliberately
+ * excludes what the server generates (ids in the command), so a retried request matches.
+ */
+export const requestFingerprint = (method: string, path: string, body: unknown): string =>
+  createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('base64url');
+
+const isBuilt = (value: BuiltCommand | Message): value is BuiltCommand =>
+  typeof (value as BuiltCommand).command === 'object' && (value as BuiltCommand).command !== null;
+
+/** The JSON answer describing a command's state: what 202/200/409 and the status route send. */
+export const commandView = (record: CommandRecord, extra: JsonObject = {}): JsonObject => {
+  const view: Record<string, JsonValue | undefined> = {
+    ...extra,
+    commandId: record.commandId,
+    status: record.status,
+    type: record.type,
+    acceptedAt: record.acceptedAt,
+  };
+  if (record.processedAt !== null) view.processedAt = record.processedAt;
+  if (record.result !== null) view.result = record.result;
+  if (record.error !== null)
+    view.error = {
+      code: record.error.code,
+      message: record.error.message,
+      details: record.error.details.map((detail) => ({ field: detail.field, message: detail.message })),
+    };
+  return view;
+};
+
+const STATUS_OF = { accepted: 202, succeeded: 200, rejected: 409, failed: 500 } as const;
+
+const send = (reply: FastifyReply, record: CommandRecord, extra: JsonObject, waited: boolean) => {
+  void reply.header('location', commandLocation(record.commandId));
+  // Without `?wait=true` the answer is always 202, also for an idempotent repeat of a command
+  // that has finished since: the client asked for "accepted", the status says how it ended.
+  const status = waited ? STATUS_OF[record.status] : 202;
+  return reply.status(status).send(commandView(record, extra));
+};
+
+const commandAnswerSchema = Type.Object(
+  {
+    commandId: Type.String(),
+    status: Type.Union([
+      Type.Literal('accepted'),
+      Type.Literal('succeeded'),
+      Type.Literal('rejected'),
+      Type.Literal('failed'),
+    ]),
+  },
+  { additionalProperties: true },
+);
+
+const waitQuery = Type.Object(
+  { wait: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
+  { additionalProperties: true },
+);
+
+const idempotencyHeaders = Type.Object(
+  { 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { additionalProperties: true },
+);
+
+/**
+ * Registers a command endpoint: validates params and body (unknown fields refused), builds the
+ * command, runs the handler's pre-check, durably enqueues it under the `Idempotency-Key` header
+ * and answers `202 { commandId, status: "accepted", …response(record) }` with
+ * `Location: /commands/{id}`. With `?wait=true` it waits up to `waitTimeoutMs` and answers
+ * `200` (succeeded), `409` (rejected, with `error`), `500` (failed) or still `202`.
+ */
+export const commandRoute = <B extends TSchema, P extends TSchema = TObject>(
+  app: HttpServer,
+  queue: CommandQueue,
+  options: CommandRouteOptions<P, B>,
+): void => {
+  const method = options.method ?? 'POST';
+  const waitMs = options.waitTimeoutMs ?? DEFAULT_WAIT_MS;
+  app.route({
+    method,
+    url: options.url,
+    schema: {
+      ...(options.params ? { params: options.params } : {}),
+      body: options.body,
+      querystring: waitQuery,
+      headers: idempotencyHeaders,
+      ...(options.summary ? { summary: options.summary } : {}),
+      ...(options.tags ? { tags: [...options.tags] } : {}),
+      // 409/500 answers are not declared: they share the status with error answers (pre-check
+      // refusals), which a response schema would mangle.
+      response: { 200: commandAnswerSchema, 202: commandAnswerSchema },
+    },
+    // A command without fields may be sent without a body: validate it as `{}` so a missing body
+    // reports the missing fields rather than "body must be object".
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
+    handler: async (request, reply) => {
+      const params = request.params as CommandRequest<P>;
+      const body = request.body as CommandBody<B>;
+      const built = options.command({ params, body, headers: request.headers });
+      const { command, commandId, metadata } = isBuilt(built) ? built : { command: built };
+      const idempotencyKey = request.headers['idempotency-key'];
+      const path = request.url.split('?')[0] ?? request.url;
+      const { record } = await queue.enqueue(command, {
+        ...(commandId ? { commandId } : {}),
+        ...(metadata ? { metadata } : {}),
+        ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+        fingerprint: requestFingerprint(method, path, body),
+        ...(options.enqueue?.preCheck === false ? { preCheck: false } : {}),
+      });
+      const wait = (request.query as { wait?: string }).wait === 'true';
+      const current = wait ? ((await queue.waitFor(record.commandId, waitMs)) ?? record) : record;
+      const extra = options.response ? options.response(current) : {};
+      return send(reply, current, extra, wait);
+    },
+  });
+};
+
+type CommandRequest<P extends TSchema> = Parameters<CommandRouteOptions<P, TSchema>['command']>[0]['params'];
+type CommandBody<B extends TSchema> = Parameters<CommandRouteOptions<TSchema, B>['command']>[0]['body'];

@@ -1,0 +1,85 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, RawReplyDefaultExpression, RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import type { CommandRecord, EnqueueOptions } from '../commands/queue/types.js';
+import type { EventMetadata, Message } from '../core/envelope.js';
+import type { ErrorDetail } from '../core/errors.js';
+import type { JsonObject } from '../core/json.js';
+
+/** The Fastify instance `createHttpServer` returns: TypeBox type provider, Eventfold error shape. */
+export type HttpServer = FastifyInstance<
+  RawServerDefault,
+  import('node:http').IncomingMessage,
+  RawReplyDefaultExpression<RawServerDefault>,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+/** Options of `createHttpServer`. */
+export interface HttpServerOptions {
+  /** Structured logger; defaults to a silent pino logger. */
+  readonly logger?: Logger;
+  /** Largest accepted request body in bytes; larger bodies get `400 BODY_TOO_LARGE`. Default 1 MiB. */
+  readonly bodyLimit?: number;
+  /** OpenAPI document info, served at `/docs` (UI) and `/docs/json`. */
+  readonly openapi?: { readonly title?: string; readonly version?: string; readonly description?: string };
+  /** `GET /health` answers 200 only while this returns true (e.g. once workers run). Default: always. */
+  readonly ready?: () => boolean;
+  /**
+   * Run in order by `app.close()` after the server stopped accepting requests and in-flight requests
+   * ended: typically `queue.stop` (finishes commands in flight) then `store.close`.
+   */
+  readonly onClose?: readonly (() => Promise<void>)[];
+  /** Serve the OpenAPI UI at `/docs`. Default true. */
+  readonly docs?: boolean;
+}
+
+/** The body of every error answer: `{ error: { code, message, details } }`. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details: readonly ErrorDetail[];
+  };
+}
+
+/** What a command route handler sees of the request. */
+export interface CommandRequest<P extends TSchema, B extends TSchema> {
+  readonly params: Static<P>;
+  readonly body: Static<B>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** The command to enqueue for a request, with optional queue options (e.g. a command id). */
+export interface BuiltCommand {
+  readonly command: Message;
+  readonly commandId?: string;
+  readonly metadata?: EventMetadata;
+}
+
+/** Options of `commandRoute`. */
+export interface CommandRouteOptions<P extends TSchema, B extends TSchema> {
+  /** Defaults to `POST`. */
+  readonly method?: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Fastify path, e.g. `/shipments/:shipmentId/assign`. */
+  readonly url: string;
+  /** Path parameters schema (`Type.Object({...})`). */
+  readonly params?: P;
+  /** Body schema; objects should set `additionalProperties: false` so unknown fields are refused. */
+  readonly body: B;
+  /** Builds the command from the validated request. */
+  readonly command: (request: CommandRequest<P, B>) => BuiltCommand | Message;
+  /**
+   * Extra fields of the 202/200 answer, computed from the stored record so an idempotent repeat
+   * answers the same (e.g. `{ shipmentId: record.data.shipmentId }`).
+   */
+  readonly response?: (record: CommandRecord) => JsonObject;
+  /** OpenAPI summary and tags. */
+  readonly summary?: string;
+  readonly tags?: readonly string[];
+  /** How long `?wait=true` waits for the outcome. Default 5000 ms. */
+  readonly waitTimeoutMs?: number;
+  /** Options passed on to `queue.enqueue` (e.g. `preCheck: false`). */
+  readonly enqueue?: Pick<EnqueueOptions, 'preCheck'>;
+}
