@@ -49,3 +49,29 @@ export type {
 export type { MemoryStoreOptions } from './store/memory/index.js';
 export { createMemoryStore } from './store/memory/index.js';
 export type { StoreOptions } from './store/shared/options.js';
+export type {
+  CommandContext,
+  CommandSpec,
+  DecideOptions,
+  HandleOptions,
+  HandleResult,
+  LoadedState,
+  PreparedDecision,
+  PreparedEvents,
+  PreparedRejection,
+  Snapshot,
+  SnapshotOptions,
+  SnapshotStore,
+} from './commands/index.js';
+export {
+  createMemorySnapshotStore,
+  DEFAULT_RETRIES,
+  DEFAULT_SNAPSHOT_EVERY,
+  handle,
+  loadState,
+  prepareDecision,
+  saveSnapshotIfDue,
+  snapshotDue,
+  snapshotKey,
+  stampEvents,
+} from './commands/index.js';

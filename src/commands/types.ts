@@ -66,6 +66,11 @@ export interface SnapshotOptions {
   readonly store: SnapshotStore;
   /** Save a snapshot once at least this many events were folded since the last one. Default 100. */
   readonly every?: number;
+  /**
+   * Called when saving a snapshot fails (e.g. the state is not JSON). The command still succeeds:
+   * its events are stored and a snapshot is only a cache. Defaults to ignoring the error.
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** Options of `prepareDecision` (and `handle`). */
