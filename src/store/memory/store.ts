@@ -30,7 +30,12 @@ import {
   validateStreamId,
 } from '../shared/validate.js';
 
+import { frozenJsonCopy } from './immutable.js';
+
 export type MemoryStoreOptions = StoreOptions;
+
+const recordEventCopy = (...args: Parameters<typeof recordEvent>): RecordedEvent =>
+  frozenJsonCopy(recordEvent(...args));
 
 interface MemoryStream {
   readonly events: RecordedEvent[];
@@ -102,7 +107,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
     streams.set(input.streamId, target);
     const now = resolved.clock();
     const recorded = identified.map((event, index) =>
-      recordEvent(
+      recordEventCopy(
         event,
         {
           streamId: input.streamId,
@@ -178,7 +183,10 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
       }
       return found;
     },
-    headPosition: async () => log.length,
+    headPosition: async () => {
+      ensureOpen();
+      return log.length;
+    },
     streamState: async (streamId): Promise<StreamState> => {
       ensureOpen();
       validateStreamId(streamId);
@@ -196,7 +204,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
       validateStreamId(streamId);
       validateStreamMetadata(metadata);
       const stream = streams.get(streamId) ?? { events: [], deletedBefore: 0, metadata: {} };
-      stream.metadata = metadata;
+      stream.metadata = frozenJsonCopy(metadata);
       streams.set(streamId, stream);
     },
     deleteStream: async (streamId, deleteOptions = {}) => {
@@ -213,7 +221,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
       validateStreamId(streamId);
       validateRevision('beforeRevision', beforeRevision);
       const stream = streams.get(streamId) ?? { events: [], deletedBefore: 0, metadata: {} };
-      stream.metadata = { ...stream.metadata, truncateBefore: beforeRevision };
+      stream.metadata = Object.freeze({ ...stream.metadata, truncateBefore: beforeRevision });
       streams.set(streamId, stream);
     },
     subscribe: (subscribeOptions) => {

@@ -124,6 +124,9 @@ export const assertJson = (value: unknown, path: string, seen: Set<object> = new
 export const validateNewEvents = (events: unknown): readonly NewEvent[] => {
   if (!Array.isArray(events)) throw invalid('events', 'must be an array');
   if (events.length === 0) throw invalid('events', 'must hold at least one event');
+  // An id given twice in one append could never be stored twice; reject it before any backend
+  // turns it into a unique-constraint failure halfway through a write.
+  const seenIds = new Set<unknown>();
   events.forEach((event: unknown, index) => {
     const at = `events[${index}]`;
     if (typeof event !== 'object' || event === null) throw invalid(at, 'must be an object');
@@ -132,6 +135,10 @@ export const validateNewEvents = (events: unknown): readonly NewEvent[] => {
       throw invalid(`${at}.type`, `must be a non-empty string of at most ${MAX_TYPE_LENGTH} characters`);
     if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH))
       throw invalid(`${at}.id`, `must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
+    if (id !== undefined) {
+      if (seenIds.has(id)) throw invalid(`${at}.id`, 'is given to another event of this append');
+      seenIds.add(id);
+    }
     if (time !== undefined && (typeof time !== 'string' || Number.isNaN(Date.parse(time))))
       throw invalid(`${at}.time`, 'must be an ISO 8601 timestamp');
     if (source !== undefined && (typeof source !== 'string' || source.length === 0))

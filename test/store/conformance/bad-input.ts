@@ -1,0 +1,195 @@
+/** Bad input: every malformed call fails with a typed error and leaves the store unchanged. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  type AppendOptions,
+  type EventStore,
+  isSerializationError,
+  isValidationError,
+  type NewEvent,
+  type Query,
+} from 'eventfold';
+import type { ConformanceBackend } from '../conformance.js';
+import { ev, evs, rejectsWith, withStore } from './support.js';
+
+/** Lets a test pass values the types forbid, as an untyped caller would. */
+const unsafe = <T>(value: unknown): T => value as T;
+
+const cyclic = (): Record<string, unknown> => {
+  const value: Record<string, unknown> = { name: 'loop' };
+  value.self = value;
+  return value;
+};
+
+type Guard = (error: unknown) => boolean;
+
+/** Appends that must fail, each against stream `s` which already holds one event. */
+const badAppends: ReadonlyArray<[string, Guard, (store: EventStore) => Promise<unknown>]> = [
+  ['an empty stream id', isValidationError, (store) => store.append('', evs(1))],
+  ['a stream id over 200 characters', isValidationError, (store) => store.append('x'.repeat(201), evs(1))],
+  ['a non-string stream id', isValidationError, (store) => store.append(unsafe<string>(42), evs(1))],
+  ['an empty event list', isValidationError, (store) => store.append('s', [])],
+  [
+    'events that are not an array',
+    isValidationError,
+    (store) => store.append('s', unsafe<NewEvent[]>(ev('A'))),
+  ],
+  ['a missing type', isValidationError, (store) => store.append('s', [unsafe<NewEvent>({ data: {} })])],
+  ['an empty type', isValidationError, (store) => store.append('s', [ev('')])],
+  [
+    'a non-string id',
+    isValidationError,
+    (store) => store.append('s', [ev('A', {}, { id: unsafe<string>(7) })]),
+  ],
+  [
+    'tags that are not strings',
+    isValidationError,
+    (store) => store.append('s', [ev('A', {}, { tags: unsafe<string[]>([1]) })]),
+  ],
+  [
+    'an unparseable time',
+    isValidationError,
+    (store) => store.append('s', [ev('A', {}, { time: 'yesterday' })]),
+  ],
+  [
+    'a function in data',
+    isSerializationError,
+    (store) => store.append('s', [ev('A', unsafe({ f: () => 1 }))]),
+  ],
+  ['a BigInt in data', isSerializationError, (store) => store.append('s', [ev('A', unsafe({ n: 10n }))])],
+  ['a cycle in data', isSerializationError, (store) => store.append('s', [ev('A', unsafe(cyclic()))])],
+  ['NaN in data', isSerializationError, (store) => store.append('s', [ev('A', { n: Number.NaN })])],
+  [
+    'Infinity in data',
+    isSerializationError,
+    (store) => store.append('s', [ev('A', { n: Number.POSITIVE_INFINITY })]),
+  ],
+  [
+    'a Date instance in data',
+    isSerializationError,
+    (store) => store.append('s', [ev('A', unsafe({ at: new Date() }))]),
+  ],
+  ['a Map in data', isSerializationError, (store) => store.append('s', [ev('A', unsafe({ m: new Map() }))])],
+  [
+    'a symbol in metadata',
+    isSerializationError,
+    (store) => store.append('s', [ev('A', {}, { metadata: unsafe({ s: Symbol('x') }) })]),
+  ],
+  [
+    'one bad event among good ones',
+    isSerializationError,
+    (store) => store.append('s', [ev('A'), ev('B', { n: Number.NaN }), ev('C')]),
+  ],
+  ...(
+    [
+      ['a negative expectedRevision', -1],
+      ['a fractional expectedRevision', 0.5],
+      ['an unknown expectedRevision keyword', 'latest'],
+      ['a numeric-string expectedRevision', '0'],
+    ] as const
+  ).map(([name, expectedRevision]): [string, Guard, (store: EventStore) => Promise<unknown>] => [
+    name,
+    isValidationError,
+    (store) => store.append('s', evs(1), unsafe<AppendOptions>({ expectedRevision })),
+  ]),
+  [
+    'a condition with a bad query',
+    isValidationError,
+    (store) => store.append('s', evs(1), { condition: { query: unsafe<Query>({ types: 'A' }), after: 0 } }),
+  ],
+  [
+    'a condition with an empty query list',
+    isValidationError,
+    (store) => store.append('s', evs(1), { condition: { query: [], after: 0 } }),
+  ],
+  [
+    'a condition with a negative position',
+    isValidationError,
+    (store) => store.append('s', evs(1), { condition: { query: { types: ['A'] }, after: -1 } }),
+  ],
+];
+
+const badQueries: ReadonlyArray<[string, unknown]> = [
+  ['types not an array', { types: 'A' }],
+  ['tags not strings', { tags: [1] }],
+  ['an empty tag', { tags: [''] }],
+  ['an empty list of items', []],
+  ['null', null],
+  ['a string', 'A'],
+];
+
+export const describeBadInput = (backend: ConformanceBackend): void => {
+  describe('bad input', () => {
+    for (const [name, guard, call] of badAppends)
+      test(`append with ${name} fails typed and stores nothing`, () =>
+        withStore(backend, async ({ store }) => {
+          const seed = await store.append('s', evs(1));
+          await rejectsWith(call(store), (error): error is unknown => guard(error));
+          assert.equal(await store.headPosition(), seed.position);
+          assert.deepEqual(await store.readStream('s'), seed.events);
+          assert.deepEqual(await store.readAll(), seed.events);
+          assert.equal((await store.streamState('s')).revision, 0);
+        }));
+
+    for (const [name, query] of badQueries) {
+      test(`readByQuery with ${name} is a ValidationError`, () =>
+        withStore(backend, async ({ store }) => {
+          await rejectsWith(store.readByQuery(unsafe<Query>(query)), isValidationError);
+        }));
+      test(`subscribe with a filter of ${name} is a ValidationError`, () =>
+        withStore(backend, async ({ store }) => {
+          await rejectsWith(
+            Promise.resolve().then(
+              () => store.subscribe({ filter: unsafe<Query>(query), onEvents: () => undefined }).done,
+            ),
+            isValidationError,
+          );
+        }));
+    }
+
+    test('reads reject bad options', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(2));
+        await rejectsWith(store.readStream(''), isValidationError);
+        await rejectsWith(store.readStream('x'.repeat(201)), isValidationError);
+        await rejectsWith(store.readStream('s', { fromRevision: -1 }), isValidationError);
+        await rejectsWith(store.readStream('s', { fromRevision: 1.5 }), isValidationError);
+        await rejectsWith(store.readStream('s', { maxCount: 0 }), isValidationError);
+        await rejectsWith(store.readStream('s', { maxCount: -3 }), isValidationError);
+        await rejectsWith(store.readAll({ after: -1 }), isValidationError);
+        await rejectsWith(store.readAll({ maxCount: 0 }), isValidationError);
+        await rejectsWith(store.readByQuery({}, { after: 0.5 }), isValidationError);
+        await rejectsWith(store.streamState(''), isValidationError);
+      }));
+
+    test('lifecycle operations reject bad arguments and change nothing', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(3));
+        await rejectsWith(store.deleteStream(''), isValidationError);
+        await rejectsWith(
+          store.deleteStream('s', unsafe({ expectedRevision: 'whatever' })),
+          isValidationError,
+        );
+        await rejectsWith(store.truncateStream('s', -1), isValidationError);
+        await rejectsWith(store.truncateStream('s', 1.5), isValidationError);
+        await rejectsWith(store.setStreamMetadata('s', { maxCount: 0 }), isValidationError);
+        await rejectsWith(store.setStreamMetadata('s', { maxAge: -5 }), isValidationError);
+        await rejectsWith(store.setStreamMetadata('s', { truncateBefore: 1.5 }), isValidationError);
+        await rejectsWith(
+          store.setStreamMetadata('s', unsafe({ custom: { f: () => 1 } })),
+          isSerializationError,
+        );
+        const state = await store.streamState('s');
+        assert.deepEqual(state, { streamId: 's', revision: 2, deleted: false, metadata: {} });
+        assert.equal((await store.readStream('s')).length, 3);
+      }));
+
+    test('subscribe rejects a negative checkpoint', () =>
+      withStore(backend, async ({ store }) => {
+        await rejectsWith(
+          Promise.resolve().then(() => store.subscribe({ after: -1, onEvents: () => undefined }).done),
+          isValidationError,
+        );
+      }));
+  });
+};

@@ -1,0 +1,54 @@
+/** close(): every later operation fails with StoreClosedError, and subscriptions stop. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type EventStore, isEventfoldError, type RecordedEvent, type StoreClosedError } from 'eventfold';
+import type { ConformanceBackend } from '../conformance.js';
+import { evs, rejectsWith, until, withStore } from './support.js';
+
+const isStoreClosed = (error: unknown): error is StoreClosedError =>
+  isEventfoldError(error) && error.code === 'STORE_CLOSED';
+
+const operations: ReadonlyArray<[string, (store: EventStore) => Promise<unknown>]> = [
+  ['append', (store) => store.append('s', evs(1))],
+  ['readStream', (store) => store.readStream('s')],
+  ['readAll', (store) => store.readAll()],
+  ['readByQuery', (store) => store.readByQuery({ types: ['Happened'] })],
+  ['headPosition', (store) => store.headPosition()],
+  ['streamState', (store) => store.streamState('s')],
+  ['setStreamMetadata', (store) => store.setStreamMetadata('s', { maxCount: 1 })],
+  ['deleteStream', (store) => store.deleteStream('s')],
+  ['truncateStream', (store) => store.truncateStream('s', 1)],
+  // A subscription may refuse at once or end with the error: both are a failure the caller sees.
+  ['subscribe', async (store) => store.subscribe({ onEvents: () => undefined }).done],
+];
+
+export const describeClose = (backend: ConformanceBackend): void => {
+  describe('close', () => {
+    for (const [name, operation] of operations)
+      test(`${name} after close fails with StoreClosedError`, () =>
+        withStore(backend, async ({ store }) => {
+          await store.append('s', evs(2));
+          await store.close();
+          await rejectsWith(operation(store), isStoreClosed);
+        }));
+
+    test('close is idempotent', () =>
+      withStore(backend, async ({ store }) => {
+        await store.close();
+        await store.close();
+      }));
+
+    test('close stops running subscriptions, which resolve done', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(2));
+        const seen: RecordedEvent[] = [];
+        const subscription = store.subscribe({ onEvents: (batch) => void seen.push(...batch) });
+        const idle = store.subscribe({ after: 2_000_000, onEvents: () => undefined });
+        await until(() => seen.length === 2, 'the subscriber');
+        await store.close();
+        await subscription.done;
+        await idle.done;
+        assert.equal(seen.length, 2);
+      }));
+  });
+};

@@ -1,0 +1,179 @@
+/** Races: optimistic concurrency and DCB under concurrent writers, and a live reader among them. */
+import assert from 'node:assert/strict';
+import { describe, type TestContext, test } from 'node:test';
+import { type EventStore, isConcurrencyError, isConditionFailedError, type RecordedEvent } from 'eventfold';
+import type { ConformanceBackend, StoreHandle } from '../conformance.js';
+import {
+  assertIncreasing,
+  ev,
+  evs,
+  positions,
+  readWholeLog,
+  requireCapability,
+  until,
+  withStore,
+} from './support.js';
+
+const RACERS = 12;
+
+/** Writers spread over the handle's store and, when supported, two more independent instances. */
+const writerStores = async (handle: StoreHandle, crossInstance: boolean): Promise<EventStore[]> => {
+  if (!crossInstance || !handle.openAnother) return [handle.store];
+  return [await handle.openAnother(), await handle.openAnother()];
+};
+
+const settle = async <T>(attempts: readonly Promise<T>[]) => {
+  const outcomes = await Promise.allSettled(attempts);
+  const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+  const lost = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+  );
+  return { won, lost };
+};
+
+const raceExpectedRevision = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+  const { store } = handle;
+  await store.append('contested', evs(1));
+  const writers = await writerStores(handle, crossInstance);
+  const { won, lost } = await settle(
+    Array.from({ length: RACERS }, (_, index) =>
+      (writers[index % writers.length] as EventStore).append('contested', [ev('Claimed', { by: index })], {
+        expectedRevision: 0,
+      }),
+    ),
+  );
+  assert.equal(won.length, 1, 'exactly one append wins');
+  assert.equal(lost.length, RACERS - 1);
+  for (const error of lost) {
+    assert.ok(isConcurrencyError(error), `unexpected error: ${String(error)}`);
+    assert.equal(error.expected, 0);
+    assert.equal(error.actual, 1);
+  }
+  assert.deepEqual(
+    (await store.readStream('contested')).map((event) => event.revision),
+    [0, 1],
+  );
+  assert.equal((await store.readAll()).length, 2);
+};
+
+const raceCondition = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+  const { store } = handle;
+  await store.append('truck-T7', [ev('TruckRegistered', {}, { tags: ['truck:T7'] })]);
+  await store.append('noise', [ev('TruckRegistered', {}, { tags: ['truck:T8'] })]);
+  const after = await store.headPosition();
+  const writers = await writerStores(handle, crossInstance);
+  const { won, lost } = await settle(
+    Array.from({ length: RACERS }, (_, index) =>
+      (writers[index % writers.length] as EventStore).append(
+        `booking-${index}`,
+        [ev('TruckBooked', { index }, { tags: ['truck:T7'] })],
+        {
+          condition: { query: { tags: ['truck:T7'] }, after },
+        },
+      ),
+    ),
+  );
+  assert.equal(won.length, 1, 'exactly one conditional append wins');
+  const winner = won[0]?.value;
+  assert.ok(winner);
+  for (const error of lost) {
+    assert.ok(isConditionFailedError(error), `unexpected error: ${String(error)}`);
+    assert.equal(error.after, after);
+    assert.equal(error.conflictingPosition, winner.position);
+  }
+  assert.deepEqual(positions(await store.readByQuery({ types: ['TruckBooked'] })), [winner.position]);
+};
+
+const crossInstance = async (
+  t: TestContext,
+  backend: ConformanceBackend,
+  race: (handle: StoreHandle, crossInstance: boolean) => Promise<void>,
+): Promise<void> => {
+  const handle = await backend.create();
+  try {
+    if (requireCapability(t, handle.openAnother, 'openAnother')) await race(handle, true);
+  } finally {
+    await handle.dispose();
+  }
+};
+
+/**
+ * A live subscriber among many concurrent writers must see every event exactly once, in global
+ * position order — the "in-flight transaction" hazard: a reader that moves past a position
+ * while a lower one is still uncommitted skips it forever.
+ */
+const liveReaderAmongWriters = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+  const { store } = handle;
+  const WRITERS = 8;
+  const EVENTS_PER_WRITER = 200;
+  const delivered: RecordedEvent[] = [];
+  let batches = 0;
+  const subscription = store.subscribe({
+    batchSize: 64,
+    onEvents: async (batch) => {
+      delivered.push(...batch);
+      batches += 1;
+      // A slow handler now and then lets writers run ahead of the reader.
+      if (batches % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    },
+  });
+  const writers = await writerStores(handle, crossInstance);
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, writer) => {
+      const target = writers[writer % writers.length] as EventStore;
+      let written = 0;
+      let expectedRevision = -1;
+      while (written < EVENTS_PER_WRITER) {
+        // Alternate single and double appends so transactions of different sizes interleave.
+        const size = written % 3 === 0 ? 2 : 1;
+        const result = await target.append(`writer-${writer}`, evs(size, 'Written', written), {
+          expectedRevision: expectedRevision < 0 ? 'no-stream' : expectedRevision,
+        });
+        expectedRevision = result.nextExpectedRevision;
+        written += size;
+      }
+    }),
+  );
+  const head = await store.headPosition();
+  await until(() => (delivered.at(-1)?.position ?? 0) >= head, 'the subscriber to reach the head', 60_000);
+  await subscription.stop();
+  const log = await readWholeLog(store);
+  assert.equal(log.length, WRITERS * EVENTS_PER_WRITER);
+  const deliveredPositions = positions(delivered);
+  assert.equal(new Set(deliveredPositions).size, deliveredPositions.length, 'an event was delivered twice');
+  assertIncreasing(deliveredPositions, 'delivered positions');
+  assert.deepEqual(deliveredPositions, positions(log), 'delivered positions differ from the log');
+  assert.deepEqual(
+    delivered.map((event) => event.id),
+    log.map((event) => event.id),
+  );
+  for (let writer = 0; writer < WRITERS; writer += 1) {
+    const stream = await store.readStream(`writer-${writer}`);
+    assert.deepEqual(
+      stream.map((event) => event.revision),
+      Array.from({ length: EVENTS_PER_WRITER }, (_, index) => index),
+    );
+  }
+};
+
+export const describeRaces = (backend: ConformanceBackend): void => {
+  describe('races', () => {
+    test(`${RACERS} concurrent appends with the same expectedRevision: exactly one wins`, () =>
+      withStore(backend, (handle) => raceExpectedRevision(handle, false)));
+
+    test(`${RACERS} concurrent appends across store instances: exactly one wins`, (t) =>
+      crossInstance(t, backend, raceExpectedRevision));
+
+    test(`${RACERS} concurrent conditional appends on the same tag: exactly one wins`, () =>
+      withStore(backend, (handle) => raceCondition(handle, false)));
+
+    test(`${RACERS} concurrent conditional appends across store instances: exactly one wins`, (t) =>
+      crossInstance(t, backend, raceCondition));
+
+    test('a live subscriber misses nothing while 8 writers append 200 events each', () =>
+      withStore(backend, (handle) => liveReaderAmongWriters(handle, false)));
+
+    test('a live subscriber misses nothing while writers on other instances append', (t) =>
+      crossInstance(t, backend, liveReaderAmongWriters));
+  });
+};

@@ -1,0 +1,103 @@
+/** Reads: a stream both ways, the global log, the head and the stream state. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ConformanceBackend } from '../conformance.js';
+import { evs, positions, revisions, withStore } from './support.js';
+
+export const describeReads = (backend: ConformanceBackend): void => {
+  describe('reads', () => {
+    test('an unknown stream reads empty and has revision -1', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('known', evs(1));
+        assert.deepEqual(await store.readStream('unknown'), []);
+        assert.deepEqual(await store.readStream('unknown', { direction: 'backwards' }), []);
+        assert.deepEqual(await store.streamState('unknown'), {
+          streamId: 'unknown',
+          revision: -1,
+          deleted: false,
+          metadata: {},
+        });
+      }));
+
+    test('an empty store has head 0 and an empty log', () =>
+      withStore(backend, async ({ store }) => {
+        assert.equal(await store.headPosition(), 0);
+        assert.deepEqual(await store.readAll(), []);
+        assert.deepEqual(await store.readByQuery({}), []);
+      }));
+
+    test('a stream forwards from a revision, with maxCount', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(6));
+        await store.append('noise', evs(2));
+        assert.deepEqual(revisions(await store.readStream('s')), [0, 1, 2, 3, 4, 5]);
+        assert.deepEqual(
+          revisions(await store.readStream('s', { direction: 'forwards' })),
+          [0, 1, 2, 3, 4, 5],
+        );
+        assert.deepEqual(revisions(await store.readStream('s', { fromRevision: 2 })), [2, 3, 4, 5]);
+        assert.deepEqual(revisions(await store.readStream('s', { fromRevision: 2, maxCount: 2 })), [2, 3]);
+        assert.deepEqual(revisions(await store.readStream('s', { maxCount: 1 })), [0]);
+        assert.deepEqual(await store.readStream('s', { fromRevision: 6 }), []);
+        assert.deepEqual(await store.readStream('s', { fromRevision: 100 }), []);
+      }));
+
+    test('a stream backwards from a revision, with maxCount', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(6));
+        const backwards = (options: { fromRevision?: number; maxCount?: number }) =>
+          store.readStream('s', { direction: 'backwards', ...options }).then(revisions);
+        assert.deepEqual(await backwards({}), [5, 4, 3, 2, 1, 0]);
+        assert.deepEqual(await backwards({ maxCount: 2 }), [5, 4]);
+        assert.deepEqual(await backwards({ fromRevision: 3 }), [3, 2, 1, 0]);
+        assert.deepEqual(await backwards({ fromRevision: 3, maxCount: 2 }), [3, 2]);
+        assert.deepEqual(await backwards({ fromRevision: 0 }), [0]);
+        assert.deepEqual(await backwards({ fromRevision: 100, maxCount: 1 }), [5]);
+      }));
+
+    test('the global log after a position, with maxCount', () =>
+      withStore(backend, async ({ store }) => {
+        const a = await store.append('a', evs(3));
+        const b = await store.append('b', evs(2));
+        const all = [...a.events, ...b.events];
+        const p = positions(all);
+        assert.deepEqual(await store.readAll(), all);
+        assert.deepEqual(positions(await store.readAll({ after: 0, maxCount: 2 })), p.slice(0, 2));
+        assert.deepEqual(positions(await store.readAll({ after: p[1] })), p.slice(2));
+        assert.deepEqual(positions(await store.readAll({ after: p[1], maxCount: 2 })), p.slice(2, 4));
+        assert.deepEqual(await store.readAll({ after: p[4] }), []);
+        assert.deepEqual(await store.readAll({ after: (p[4] ?? 0) + 1000 }), []);
+      }));
+
+    test('headPosition follows appends', () =>
+      withStore(backend, async ({ store }) => {
+        const first = await store.append('a', evs(2));
+        assert.equal(await store.headPosition(), first.position);
+        const second = await store.append('b', evs(1));
+        assert.equal(await store.headPosition(), second.position);
+        assert.ok(second.position > first.position);
+      }));
+
+    test('streamState reports the last revision', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(4));
+        assert.deepEqual(await store.streamState('s'), {
+          streamId: 's',
+          revision: 3,
+          deleted: false,
+          metadata: {},
+        });
+      }));
+
+    test('stream ids are exact: no prefix or case folding', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('Order-1', evs(1));
+        await store.append('order-1', evs(2));
+        await store.append('order-10', evs(3));
+        assert.equal((await store.readStream('Order-1')).length, 1);
+        assert.equal((await store.readStream('order-1')).length, 2);
+        assert.equal((await store.readStream('order-10')).length, 3);
+        assert.deepEqual(await store.readStream('order-'), []);
+      }));
+  });
+};

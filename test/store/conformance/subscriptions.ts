@@ -1,0 +1,208 @@
+/** Subscriptions: checkpoint, catch-up then live, filter, stop, failures and back-pressure. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RecordedEvent } from 'eventfold';
+import type { ConformanceBackend } from '../conformance.js';
+import { assertIncreasing, ev, evs, gate, positions, until, withStore, witness } from './support.js';
+
+export const describeSubscriptions = (backend: ConformanceBackend): void => {
+  describe('subscriptions', () => {
+    test('catches up, reports it, then follows live appends', () =>
+      withStore(backend, async ({ store }) => {
+        const before = await store.append('s', evs(5));
+        const seen: RecordedEvent[] = [];
+        const caughtUp: Array<{ position: number; seen: number }> = [];
+        const subscription = store.subscribe({
+          batchSize: 2,
+          onEvents: (events) => void seen.push(...events),
+          onCaughtUp: (position) => void caughtUp.push({ position, seen: seen.length }),
+        });
+        await until(() => caughtUp.length >= 1, 'first catch-up');
+        // Everything stored before was delivered before the catch-up was reported.
+        assert.deepEqual(caughtUp[0], { position: before.position, seen: 5 });
+        const live = await store.append('t', evs(3));
+        await until(() => seen.length >= 8, 'live events');
+        await until(() => caughtUp.some((entry) => entry.position === live.position), 'second catch-up');
+        assert.deepEqual(seen, [...before.events, ...live.events]);
+        assert.equal(subscription.position(), live.position);
+        await subscription.stop();
+        await subscription.done;
+      }));
+
+    test('reports catch-up at 0 on an empty store and then delivers live', () =>
+      withStore(backend, async ({ store }) => {
+        const seen: RecordedEvent[] = [];
+        const caughtUp: number[] = [];
+        const subscription = store.subscribe({
+          onEvents: (events) => void seen.push(...events),
+          onCaughtUp: (position) => void caughtUp.push(position),
+        });
+        await until(() => caughtUp.length >= 1, 'catch-up');
+        assert.equal(caughtUp[0], 0);
+        const appended = await store.append('s', evs(2));
+        await until(() => seen.length >= 2, 'live events');
+        assert.deepEqual(seen, appended.events);
+        await subscription.stop();
+      }));
+
+    test('starts after a checkpoint', () =>
+      withStore(backend, async ({ store }) => {
+        const { events } = await store.append('s', evs(5));
+        const checkpoint = events[1]?.position ?? 0;
+        const seen: RecordedEvent[] = [];
+        let caughtUp = false;
+        const subscription = store.subscribe({
+          after: checkpoint,
+          onEvents: (batch) => void seen.push(...batch),
+          onCaughtUp: () => {
+            caughtUp = true;
+          },
+        });
+        await until(() => caughtUp, 'catch-up');
+        assert.deepEqual(seen, events.slice(2));
+        await subscription.stop();
+      }));
+
+    test('a checkpoint at the head delivers only new events', () =>
+      withStore(backend, async ({ store }) => {
+        const old = await store.append('s', evs(3));
+        const seen: RecordedEvent[] = [];
+        const subscription = store.subscribe({
+          after: old.position,
+          onEvents: (batch) => void seen.push(...batch),
+        });
+        const fresh = await store.append('s', evs(1));
+        await until(() => seen.length >= 1, 'the new event');
+        assert.deepEqual(seen, fresh.events);
+        await subscription.stop();
+      }));
+
+    test('a filter delivers matching events only, while the position moves past the rest', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', [
+          ev('A', { n: 1 }, { tags: ['k'] }),
+          ev('B', { n: 2 }),
+          ev('A', { n: 3 }),
+          ev('C', { n: 4 }, { tags: ['k'] }),
+        ]);
+        const last = await store.append('s', [ev('B', { n: 5 })]);
+        const seen: RecordedEvent[] = [];
+        const caughtUp: number[] = [];
+        const subscription = store.subscribe({
+          filter: [{ types: ['A'], tags: ['k'] }, { types: ['C'] }],
+          batchSize: 2,
+          onEvents: (batch) => void seen.push(...batch),
+          onCaughtUp: (position) => void caughtUp.push(position),
+        });
+        await until(() => caughtUp.length >= 1, 'catch-up');
+        assert.deepEqual(
+          seen.map((event) => event.data),
+          [{ n: 1 }, { n: 4 }],
+        );
+        assert.equal(caughtUp[0], last.position);
+        assert.equal(subscription.position(), last.position);
+        await subscription.stop();
+      }));
+
+    test('stop() ends delivery and resolves done', () =>
+      withStore(backend, async ({ store }) => {
+        const seen: RecordedEvent[] = [];
+        const subscription = store.subscribe({ onEvents: (batch) => void seen.push(...batch) });
+        await store.append('s', evs(1));
+        await until(() => seen.length === 1, 'the first event');
+        await subscription.stop();
+        await subscription.done;
+        const other = witness(store);
+        await store.append('s', evs(2));
+        await until(() => other.seen.length === 3, 'the witness');
+        assert.equal(seen.length, 1);
+        await other.subscription.stop();
+      }));
+
+    test('a handler throw stops the subscription, rejects done and reaches onError', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(3));
+        const boom = new Error('handler failed');
+        const errors: unknown[] = [];
+        let calls = 0;
+        const subscription = store.subscribe({
+          batchSize: 1,
+          onEvents: () => {
+            calls += 1;
+            throw boom;
+          },
+          onError: (error) => void errors.push(error),
+        });
+        await assert.rejects(subscription.done, (error) => error === boom);
+        assert.deepEqual(errors, [boom]);
+        const other = witness(store);
+        await store.append('s', evs(1));
+        await until(() => other.seen.length === 4, 'the witness');
+        assert.equal(calls, 1);
+        await subscription.stop();
+        await other.subscription.stop();
+      }));
+
+    test('an async handler rejection stops it the same way', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(2));
+        const boom = new Error('async failure');
+        const subscription = store.subscribe({
+          onEvents: async () => {
+            await Promise.resolve();
+            throw boom;
+          },
+        });
+        await assert.rejects(subscription.done, (error) => error === boom);
+      }));
+
+    test('back-pressure: the next batch waits for the handler', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(4));
+        const hold = gate();
+        const seen: RecordedEvent[] = [];
+        let running = 0;
+        let maxRunning = 0;
+        let calls = 0;
+        const subscription = store.subscribe({
+          batchSize: 1,
+          onEvents: async (batch) => {
+            calls += 1;
+            running += 1;
+            maxRunning = Math.max(maxRunning, running);
+            if (calls === 1) await hold.wait;
+            seen.push(...batch);
+            running -= 1;
+          },
+        });
+        await until(() => calls === 1, 'the first batch');
+        // A second subscription receives everything, so the first one is held back by its handler only.
+        const other = witness(store);
+        await store.append('s', evs(2));
+        await until(() => other.seen.length === 6, 'the witness');
+        assert.equal(calls, 1);
+        hold.open();
+        await until(() => seen.length === 6, 'the rest after release');
+        assert.equal(maxRunning, 1);
+        assertIncreasing(positions(seen), 'delivered positions');
+        await subscription.stop();
+        await other.subscription.stop();
+      }));
+
+    test('batches respect batchSize and global order', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('a', evs(4));
+        await store.append('b', evs(3));
+        const expected = await store.readAll();
+        const batches: RecordedEvent[][] = [];
+        const subscription = store.subscribe({
+          batchSize: 3,
+          onEvents: (batch) => void batches.push([...batch]),
+        });
+        await until(() => batches.flat().length === 7, 'all events');
+        assert.ok(batches.every((batch) => batch.length >= 1 && batch.length <= 3));
+        assert.deepEqual(batches.flat(), expected);
+        await subscription.stop();
+      }));
+  });
+};

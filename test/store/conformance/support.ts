@@ -1,0 +1,161 @@
+/** Helpers shared by the parts of the conformance suite. */
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import type { EventStore, NewEvent, RecordedEvent, StoreOptions } from 'eventfold';
+import type { ConformanceBackend, StoreHandle } from '../conformance.js';
+
+/** Runs `work` on a fresh store and disposes of it afterwards, pass or fail. */
+export const withStore = async (
+  backend: ConformanceBackend,
+  work: (handle: StoreHandle) => Promise<void>,
+  options?: StoreOptions,
+): Promise<void> => {
+  const handle = await backend.create(options);
+  try {
+    await work(handle);
+  } finally {
+    await handle.dispose();
+  }
+};
+
+/** A clock the test moves by hand, so `maxAge` and `time` are deterministic. */
+export const manualClock = (start = '2026-01-01T00:00:00.000Z') => {
+  let now = Date.parse(start);
+  return {
+    clock: (): Date => new Date(now),
+    advanceSeconds: (seconds: number): void => {
+      now += seconds * 1000;
+    },
+    iso: (): string => new Date(now).toISOString(),
+  };
+};
+
+/** Deterministic ids: `prefix-1`, `prefix-2`… */
+export const counterIds = (prefix: string): (() => string) => {
+  let next = 0;
+  return () => {
+    next += 1;
+    return `${prefix}-${next}`;
+  };
+};
+
+/** A minimal new event. */
+export const ev = (type: string, data: NewEvent['data'] = {}, extra: Partial<NewEvent> = {}): NewEvent => ({
+  type,
+  data,
+  ...extra,
+});
+
+/** `count` events `type` with data `{ n }`, ids optional. */
+export const evs = (count: number, type = 'Happened', start = 0): NewEvent[] =>
+  Array.from({ length: count }, (_, index) => ev(type, { n: start + index }));
+
+export const positions = (events: readonly RecordedEvent[]): number[] =>
+  events.map((event) => event.position);
+export const revisions = (events: readonly RecordedEvent[]): number[] =>
+  events.map((event) => event.revision);
+export const ids = (events: readonly RecordedEvent[]): string[] => events.map((event) => event.id);
+
+/**
+ * Asserts that `promise` rejects with an error the guard accepts, then runs `check` on it.
+ * The promise itself must reject: a store method that throws synchronously fails here.
+ */
+export const rejectsWith = async <E>(
+  promise: Promise<unknown>,
+  guard: (error: unknown) => error is E,
+  check?: (error: E) => void,
+): Promise<E> => {
+  let caught: unknown;
+  let rejected = false;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+    rejected = true;
+  }
+  assert.ok(rejected, 'expected the operation to reject');
+  assert.ok(guard(caught), `unexpected error: ${String(caught)}`);
+  check?.(caught);
+  return caught;
+};
+
+/**
+ * Waits until `predicate` holds, polling. The timeout only bounds a failing test; nothing is
+ * asserted about how fast the condition comes true.
+ */
+export const until = async (predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+/** A promise with its resolver, to hold a handler until the test releases it. */
+export const gate = (): { readonly wait: Promise<void>; readonly open: () => void } => {
+  let open = (): void => undefined;
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait, open };
+};
+
+/** Reads the whole global log in pages, as a subscriber would. */
+export const readWholeLog = async (store: EventStore, pageSize = 500): Promise<RecordedEvent[]> => {
+  const all: RecordedEvent[] = [];
+  for (;;) {
+    const page = await store.readAll({ after: all.at(-1)?.position ?? 0, maxCount: pageSize });
+    if (page.length === 0) return all;
+    all.push(...page);
+  }
+};
+
+/**
+ * Subscribes a witness that records everything it sees: once it has an event, the store was
+ * able to deliver it, so another subscription that did not get it was held back on purpose.
+ */
+export const witness = (store: EventStore, after = 0) => {
+  const seen: RecordedEvent[] = [];
+  const subscription = store.subscribe({ after, onEvents: (events) => void seen.push(...events) });
+  return { seen, subscription };
+};
+
+/** Skips the current test when the backend lacks a capability. */
+export const requireCapability = <T>(t: TestContext, value: T | undefined, name: string): value is T => {
+  if (value === undefined) {
+    t.skip(`backend has no ${name}`);
+    return false;
+  }
+  return true;
+};
+
+/** Strictly increasing numbers. */
+export const assertIncreasing = (values: readonly number[], what: string): void => {
+  for (let index = 1; index < values.length; index += 1)
+    assert.ok(
+      (values[index] as number) > (values[index - 1] as number),
+      `${what} not strictly increasing at ${index}: ${values[index - 1]} then ${values[index]}`,
+    );
+};
+
+/**
+ * Five events over three streams for query tests. Returns their positions by name:
+ * p1 A[x] (s1), p2 B[x,y] (s1), p3 A[y] (s2), p4 C[] (s2), p5 B[x,y,z] (s3).
+ */
+export const seedQueryData = async (store: EventStore) => {
+  const s1 = await store.append('s1', [
+    ev('A', { e: 1 }, { tags: ['x'] }),
+    ev('B', { e: 2 }, { tags: ['x', 'y'] }),
+  ]);
+  const s2 = await store.append('s2', [ev('A', { e: 3 }, { tags: ['y'] }), ev('C', { e: 4 })]);
+  const s3 = await store.append('s3', [ev('B', { e: 5 }, { tags: ['x', 'y', 'z'] })]);
+  const at = (events: readonly RecordedEvent[], index: number): number =>
+    (events[index] as RecordedEvent).position;
+  return {
+    p1: at(s1.events, 0),
+    p2: at(s1.events, 1),
+    p3: at(s2.events, 0),
+    p4: at(s2.events, 1),
+    p5: at(s3.events, 0),
+  };
+};
