@@ -24,7 +24,8 @@ interface Walk {
   readonly types: readonly string[];
 }
 
-type Mode = 'rows' | 'newest';
+/** `rows`: matching events in position order; `newest`: the newest matching position only. */
+export type WalkMode = 'rows' | 'newest';
 
 /** Splits items into walks that each follow one index in order. Items are already normalized. */
 const toWalks = (items: readonly QueryItem[]): readonly Walk[] | 'all' => {
@@ -41,7 +42,8 @@ const toWalks = (items: readonly QueryItem[]): readonly Walk[] | 'all' => {
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
-const tagWalkSql = (tagCount: number, typeCount: number, mode: Mode): string => {
+/** SQL of a walk over one tag's positions (the first tag), joining the others. */
+export const tagWalkSql = (tagCount: number, typeCount: number, mode: WalkMode): string => {
   const joins = Array.from(
     { length: tagCount - 1 },
     (_, index) =>
@@ -62,7 +64,8 @@ const tagWalkSql = (tagCount: number, typeCount: number, mode: Mode): string => 
     ORDER BY t0.position ${order} LIMIT ?`;
 };
 
-const typeWalkSql = (mode: Mode): string =>
+/** SQL of a walk over one type's positions. */
+export const typeWalkSql = (mode: WalkMode): string =>
   mode === 'rows'
     ? `SELECT ${EVENT_COLUMNS} FROM ef_events WHERE type = ? AND position > ? ORDER BY position LIMIT ?`
     : 'SELECT position FROM ef_events WHERE type = ? AND position > ? ORDER BY position DESC LIMIT ?';
@@ -78,7 +81,7 @@ export const createQueryRunner = (
   head: Statement<[], number>,
 ): QueryRunner => {
   const cache = new Map<string, Statement<(string | number)[], unknown>>();
-  const statementFor = (walk: Walk, mode: Mode): Statement<(string | number)[], unknown> => {
+  const statementFor = (walk: Walk, mode: WalkMode): Statement<(string | number)[], unknown> => {
     const key = `${mode}:${walk.tags.length}:${walk.tags.length > 0 ? walk.types.length : 1}`;
     let statement = cache.get(key);
     if (statement === undefined) {

@@ -34,6 +34,27 @@ export interface SqliteStatements {
 /** The two savepoint levels: one per queued write, one per append (nested inside `transaction`). */
 export type SavepointName = 'ef_item' | 'ef_append';
 
+/** The SQL text of the fixed statements (exported so a test can check their query plans). */
+export const SQL = {
+  head: 'SELECT coalesce(max(position), 0) FROM ef_events',
+  streamRow: 'SELECT stream_id, revision, deleted_before, metadata FROM ef_streams WHERE stream_id = ?',
+  eventById: `SELECT ${EVENT_COLUMNS} FROM ef_events WHERE event_id = ?`,
+  upsertStreamRevision: `INSERT INTO ef_streams (stream_id, revision) VALUES (?, ?)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
+  insertEvent: `INSERT INTO ef_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertTag: 'INSERT INTO ef_event_tags (tag, position) VALUES (?, ?)',
+  upsertStreamMetadata: `INSERT INTO ef_streams (stream_id, metadata) VALUES (?, ?)
+    ON CONFLICT (stream_id) DO UPDATE SET metadata = excluded.metadata`,
+  setDeletedBefore: 'UPDATE ef_streams SET deleted_before = ? WHERE stream_id = ?',
+  readForwards: `SELECT ${EVENT_COLUMNS} FROM ef_events
+    WHERE stream_id = ? AND revision >= ? AND time >= ?
+    ORDER BY revision LIMIT ?`,
+  readBackwards: `SELECT ${EVENT_COLUMNS} FROM ef_events
+    WHERE stream_id = ? AND revision >= ? AND revision <= ? AND time >= ?
+    ORDER BY revision DESC LIMIT ?`,
+  readAll: `SELECT ${EVENT_COLUMNS} FROM ef_events WHERE position > ? ORDER BY position LIMIT ?`,
+} as const;
+
 export const prepareStatements = (db: Database): SqliteStatements => {
   const savepoints = (verb: string): ((name: SavepointName) => Statement<[]>) => {
     const item = db.prepare<[]>(`${verb} ef_item`);
@@ -47,34 +68,16 @@ export const prepareStatements = (db: Database): SqliteStatements => {
     savepoint: savepoints('SAVEPOINT'),
     release: savepoints('RELEASE'),
     rollbackTo: savepoints('ROLLBACK TO'),
-    head: db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM ef_events').pluck(),
-    streamRow: db.prepare(
-      'SELECT stream_id, revision, deleted_before, metadata FROM ef_streams WHERE stream_id = ?',
-    ),
-    eventById: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ef_events WHERE event_id = ?`),
-    upsertStreamRevision: db.prepare(
-      `INSERT INTO ef_streams (stream_id, revision) VALUES (?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
-    ),
-    insertEvent: db.prepare(`INSERT INTO ef_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertTag: db.prepare('INSERT INTO ef_event_tags (tag, position) VALUES (?, ?)'),
-    upsertStreamMetadata: db.prepare(
-      `INSERT INTO ef_streams (stream_id, metadata) VALUES (?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET metadata = excluded.metadata`,
-    ),
-    setDeletedBefore: db.prepare('UPDATE ef_streams SET deleted_before = ? WHERE stream_id = ?'),
-    readForwards: db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ef_events
-       WHERE stream_id = ? AND revision >= ? AND time >= ?
-       ORDER BY revision LIMIT ?`,
-    ),
-    readBackwards: db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ef_events
-       WHERE stream_id = ? AND revision >= ? AND revision <= ? AND time >= ?
-       ORDER BY revision DESC LIMIT ?`,
-    ),
-    readAll: db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ef_events WHERE position > ? ORDER BY position LIMIT ?`,
-    ),
+    head: db.prepare<[], number>(SQL.head).pluck(),
+    streamRow: db.prepare(SQL.streamRow),
+    eventById: db.prepare(SQL.eventById),
+    upsertStreamRevision: db.prepare(SQL.upsertStreamRevision),
+    insertEvent: db.prepare(SQL.insertEvent),
+    insertTag: db.prepare(SQL.insertTag),
+    upsertStreamMetadata: db.prepare(SQL.upsertStreamMetadata),
+    setDeletedBefore: db.prepare(SQL.setDeletedBefore),
+    readForwards: db.prepare(SQL.readForwards),
+    readBackwards: db.prepare(SQL.readBackwards),
+    readAll: db.prepare(SQL.readAll),
   };
 };

@@ -1,0 +1,387 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  type EventStore,
+  isConcurrencyError,
+  isConditionFailedError,
+  isDuplicateEventIdError,
+  isEventfoldError,
+  isValidationError,
+  type StoreOptions,
+} from 'eventfold';
+import { createSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from 'eventfold/sqlite';
+import { tagWalkSql, typeWalkSql } from '../../src/store/sqlite/query-sql.js';
+import { SQL } from '../../src/store/sqlite/statements.js';
+import { type ConformanceBackend, describeEventStoreConformance, type StoreHandle } from './conformance.js';
+
+const isStoreClosedError = (error: unknown): boolean =>
+  isEventfoldError(error) && error.code === 'STORE_CLOSED';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A fresh temp directory with the database path inside; `remove` deletes both. */
+const tempDatabase = async (): Promise<{ path: string; remove: () => Promise<void> }> => {
+  const dir = await mkdtemp(join(tmpdir(), 'eventfold-sqlite-'));
+  return { path: join(dir, 'events.db'), remove: () => rm(dir, { recursive: true, force: true }) };
+};
+
+/** Opens stores on one temp file and closes them all, then deletes the file, at the end. */
+const openFile = async (options: Partial<SqliteStoreOptions> = {}) => {
+  const file = await tempDatabase();
+  const opened: SqliteEventStore[] = [];
+  const open = (extra: Partial<SqliteStoreOptions> = {}): SqliteEventStore => {
+    const store = createSqliteStore({ pollIntervalMs: 20, ...options, ...extra, path: file.path });
+    opened.push(store);
+    return store;
+  };
+  return {
+    path: file.path,
+    open,
+    dispose: async () => {
+      for (const store of opened) await store.close();
+      await file.remove();
+    },
+  };
+};
+
+const backend: ConformanceBackend = {
+  name: 'sqlite',
+  create: async (options?: StoreOptions): Promise<StoreHandle> => {
+    const file = await openFile(options);
+    let current: EventStore = file.open();
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = file.open();
+        return current;
+      },
+      openAnother: async () => file.open(),
+      dispose: file.dispose,
+    };
+  },
+};
+
+describeEventStoreConformance(backend);
+
+const withFile = async (
+  work: (file: Awaited<ReturnType<typeof openFile>>) => Promise<void>,
+  options?: Partial<SqliteStoreOptions>,
+): Promise<void> => {
+  const file = await openFile(options);
+  try {
+    await work(file);
+  } finally {
+    await file.dispose();
+  }
+};
+
+const pragma = (store: SqliteEventStore, name: string): unknown =>
+  store.database.pragma(name, { simple: true });
+
+describe('sqlite store: file and schema', () => {
+  test('default durability is WAL + synchronous=FULL, with busy_timeout and foreign keys', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      assert.equal(pragma(store, 'journal_mode'), 'wal');
+      assert.equal(pragma(store, 'synchronous'), 2, 'FULL');
+      assert.ok((pragma(store, 'busy_timeout') as number) > 0);
+      assert.equal(pragma(store, 'foreign_keys'), 1);
+    }));
+
+  test("durability 'normal' is WAL + synchronous=NORMAL", () =>
+    withFile(
+      async (file) => {
+        const store = file.open();
+        assert.equal(pragma(store, 'journal_mode'), 'wal');
+        assert.equal(pragma(store, 'synchronous'), 1, 'NORMAL');
+      },
+      { durability: 'normal' },
+    ));
+
+  test('the schema is versioned and opening again applies nothing twice', () =>
+    withFile(async (file) => {
+      const first = file.open();
+      await first.append('s', [{ type: 'A', data: {} }]);
+      await first.close();
+      const second = file.open();
+      const versions = second.database.prepare('SELECT version FROM ef_schema_version').pluck().all();
+      assert.deepEqual(versions, [1]);
+      assert.equal((await second.readStream('s')).length, 1);
+    }));
+
+  test('rejects an empty path', () => {
+    assert.throws(() => createSqliteStore({ path: '' }), isValidationError);
+  });
+
+  test('reads by stream, position, id, tag and type are index searches, never scans or sorts', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      await store.append('s', [{ type: 'A', data: {}, tags: ['x', 'y'] }]);
+      const plans: Record<string, string> = {
+        readForwards: SQL.readForwards,
+        readBackwards: SQL.readBackwards,
+        readAll: SQL.readAll,
+        eventById: SQL.eventById,
+        streamRow: SQL.streamRow,
+        head: SQL.head,
+        tagRows: tagWalkSql(1, 0, 'rows'),
+        tagsTypeRows: tagWalkSql(3, 2, 'rows'),
+        tagNewest: tagWalkSql(1, 0, 'newest'),
+        tagsTypeNewest: tagWalkSql(2, 1, 'newest'),
+        typeRows: typeWalkSql('rows'),
+        typeNewest: typeWalkSql('newest'),
+      };
+      for (const [name, sql] of Object.entries(plans)) {
+        const parameters = Array.from(sql.matchAll(/\?/g), () => 1);
+        const rows = store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as {
+          detail: string;
+        }[];
+        const details = rows.map((row) => row.detail);
+        for (const detail of details) {
+          assert.ok(!/^SCAN/.test(detail), `${name} scans: ${details.join(' / ')}`);
+          assert.ok(!/TEMP B-TREE/.test(detail), `${name} sorts: ${details.join(' / ')}`);
+        }
+        assert.ok(
+          details.some((detail) => /^SEARCH/.test(detail)),
+          `${name} has no index search: ${details.join(' / ')}`,
+        );
+      }
+    }));
+});
+
+describe('sqlite store: group commit', () => {
+  test('writes queued together commit in one transaction; a failing one rejects alone', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      const other = file.open();
+      const committedCount = other.database.prepare('SELECT count(*) FROM ef_events').pluck();
+      // All issued in the same tick, so they share one batch; later ones see earlier ones' effects.
+      const results = await Promise.allSettled([
+        store.append('ok-1', [{ type: 'X', data: { n: 1 }, id: 'e-1' }], { expectedRevision: 'no-stream' }),
+        store.append('ok-1', [{ type: 'X', data: { n: 2 } }], { expectedRevision: 'no-stream' }),
+        store.append('cond', [{ type: 'Y', data: {} }], { condition: { query: { types: ['X'] }, after: 0 } }),
+        store.transaction((tx) => {
+          tx.append('ok-2', [{ type: 'Z', data: {} }]);
+          // Another connection sees nothing yet: ok-1 and ok-2 are in the same open transaction.
+          return committedCount.get();
+        }),
+        store.transaction((tx) => {
+          tx.append('rolled-back', [{ type: 'Z', data: {} }]);
+          throw new Error('work failed');
+        }),
+        store.append('ok-3', [{ type: 'X', data: {}, id: 'e-1' }]),
+        store.append('ok-1', [{ type: 'X', data: { n: 1 }, id: 'e-1' }], { expectedRevision: 'no-stream' }),
+        store.append('ok-4', [{ type: 'W', data: {} }]),
+      ]);
+      const [first, conflict, condition, inBatch, thrown, otherStream, repeat, last] = results;
+      assert.equal(first?.status, 'fulfilled');
+      assert.ok(conflict?.status === 'rejected' && isConcurrencyError(conflict.reason));
+      assert.ok(condition?.status === 'rejected' && isConditionFailedError(condition.reason));
+      assert.ok(inBatch?.status === 'fulfilled');
+      assert.equal(inBatch.value, 0, 'the batch was not committed while it ran');
+      assert.ok(thrown?.status === 'rejected' && (thrown.reason as Error).message === 'work failed');
+      assert.ok(otherStream?.status === 'rejected' && isDuplicateEventIdError(otherStream.reason));
+      assert.ok(
+        repeat?.status === 'fulfilled' && repeat.value.duplicate,
+        'a repeat within the batch is idempotent',
+      );
+      assert.equal(repeat.value.position, 1);
+      assert.equal(last?.status, 'fulfilled');
+      const log = await other.readAll();
+      assert.deepEqual(
+        log.map((event) => [event.position, event.streamId]),
+        [
+          [1, 'ok-1'],
+          [2, 'ok-2'],
+          [3, 'ok-4'],
+        ],
+      );
+    }));
+
+  test('transaction work commits its own SQL with its appends, and rolls both back on a throw', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      store.database.exec('CREATE TABLE IF NOT EXISTS app_counter (name TEXT PRIMARY KEY, value INTEGER)');
+      const bump = store.database.prepare(
+        'INSERT INTO app_counter VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1',
+      );
+      const after: string[] = [];
+      await store.transaction((tx) => {
+        bump.run('a');
+        tx.append('s', [{ type: 'A', data: {} }]);
+        tx.afterCommit(() => after.push('committed'));
+      });
+      await assert.rejects(
+        store.transaction((tx) => {
+          bump.run('a');
+          tx.append('s', [{ type: 'A', data: {} }]);
+          tx.afterCommit(() => after.push('never'));
+          throw new Error('no');
+        }),
+      );
+      const value = store.database.prepare('SELECT value FROM app_counter WHERE name = ?').pluck().get('a');
+      assert.equal(value, 1);
+      assert.equal((await store.readStream('s')).length, 1);
+      assert.deepEqual(after, ['committed']);
+    }));
+
+  test('a caught failing tx.append leaves no partial writes behind', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      await store.append('s', [{ type: 'A', data: {} }]);
+      const outcome = await store.transaction((tx) => {
+        try {
+          tx.append('s', [{ type: 'B', data: {} }], { expectedRevision: 'no-stream' });
+          return 'appended';
+        } catch (error) {
+          return isConcurrencyError(error) ? 'conflict' : 'other';
+        }
+      });
+      assert.equal(outcome, 'conflict');
+      assert.equal((await store.readAll()).length, 1);
+    }));
+
+  test('asynchronous transaction work is refused and rolled back', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          tx.append('s', [{ type: 'A', data: {} }]);
+        }),
+        isValidationError,
+      );
+      assert.equal(await store.headPosition(), 0);
+    }));
+
+  test('inline projections run inside the append; a throwing one aborts only its append', () =>
+    withFile(async (file) => {
+      const setup = file.open();
+      setup.database.exec('CREATE TABLE IF NOT EXISTS rm_counts (stream_id TEXT PRIMARY KEY, n INTEGER)');
+      await setup.close();
+      const store = file.open({
+        inlineProjections: [
+          {
+            name: 'counts',
+            apply: (tx, events) => {
+              for (const event of events) {
+                if (event.type === 'Poison') throw new Error('poisoned');
+                tx.database
+                  .prepare(
+                    'INSERT INTO rm_counts VALUES (?, 1) ON CONFLICT (stream_id) DO UPDATE SET n = n + 1',
+                  )
+                  .run(event.streamId);
+              }
+            },
+          },
+        ],
+      });
+      const [good, bad] = await Promise.allSettled([
+        store.append('a', [
+          { type: 'A', data: {} },
+          { type: 'A', data: {} },
+        ]),
+        store.append('b', [{ type: 'Poison', data: {} }]),
+      ]);
+      assert.equal(good?.status, 'fulfilled');
+      assert.equal(bad?.status, 'rejected');
+      const counts = store.database.prepare('SELECT stream_id, n FROM rm_counts ORDER BY stream_id').all();
+      assert.deepEqual(counts, [{ stream_id: 'a', n: 2 }]);
+      assert.deepEqual(
+        (await store.readAll()).map((event) => event.streamId),
+        ['a', 'a'],
+      );
+    }));
+
+  test('close commits writes already queued, then refuses everything', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      const pending = store.append('s', [{ type: 'A', data: {} }]);
+      await store.close();
+      assert.equal((await pending).position, 1);
+      await assert.rejects(store.append('s', [{ type: 'A', data: {} }]), isStoreClosedError);
+      await assert.rejects(store.readAll(), isStoreClosedError);
+      const again = file.open();
+      assert.equal(await again.headPosition(), 1);
+    }));
+});
+
+interface Ack {
+  readonly position: number;
+  readonly streamId: string;
+  readonly revision: number;
+}
+
+/** Runs the crash child until it has acknowledged `wanted` appends, then SIGKILLs it. */
+const appendUntilKilled = (path: string, wanted: number): Promise<Ack[]> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=eventfold-source', '--import', 'tsx', join(here, 'sqlite-crash-child.ts'), path, '4'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const acks: Ack[] = [];
+    let buffered = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const [position, streamId, revision] = line.split(' ');
+        acks.push({ position: Number(position), streamId: streamId as string, revision: Number(revision) });
+      }
+      if (acks.length >= wanted) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(acks);
+      else reject(new Error(`child exited with ${code}: ${stderr}`));
+    });
+  });
+
+describe('sqlite store: crash safety', () => {
+  test('every append acknowledged before SIGKILL is in the file, and the file is consistent', () =>
+    withFile(async (file) => {
+      const acks = await appendUntilKilled(file.path, 400);
+      assert.ok(acks.length >= 400);
+      const store = file.open();
+      const db = store.database;
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+      assert.deepEqual(db.pragma('foreign_key_check'), []);
+      const log = await store.readAll();
+      const byPosition = new Map(log.map((event) => [event.position, event]));
+      for (const ack of acks) {
+        const stored = byPosition.get(ack.position);
+        assert.ok(stored, `acknowledged position ${ack.position} is missing`);
+        assert.equal(stored.streamId, ack.streamId);
+        assert.equal(stored.revision, ack.revision);
+      }
+      // Positions are dense from 1, and every stream's revisions are dense from 0 and match its row.
+      assert.deepEqual(
+        log.map((event) => event.position),
+        log.map((_, index) => index + 1),
+      );
+      for (const streamId of new Set(log.map((event) => event.streamId))) {
+        const events = await store.readStream(streamId);
+        assert.deepEqual(
+          events.map((event) => event.revision),
+          events.map((_, index) => index),
+        );
+        assert.equal((await store.streamState(streamId)).revision, events.length - 1);
+      }
+      const tagRows = db.prepare('SELECT count(*) FROM ef_event_tags').pluck().get();
+      assert.equal(tagRows, log.length, 'one tag row per event');
+      // The file stays writable after recovery.
+      const next = await store.append('after-crash', [{ type: 'A', data: {} }]);
+      assert.equal(next.position, log.length + 1);
+    }));
+});
