@@ -1,0 +1,16 @@
+/**
+ * `eventfold/postgres`: the PostgreSQL event store (production backend), its transactions shared
+ * with the caller's SQL, and schema migrations.
+ */
+export type { MigratePostgresOptions } from './migrate.js';
+export { migratePostgres } from './migrate.js';
+export type { Migration, MigrationReport } from './schema/migrations.js';
+export { LATEST_VERSION } from './schema/migrations.js';
+export { createPostgresStore } from './store.js';
+export type {
+  PostgresConnection,
+  PostgresEventStore,
+  PostgresQueryResult,
+  PostgresStoreOptions,
+  PostgresTransaction,
+} from './types.js';

@@ -1,0 +1,176 @@
+import type { SchemaNames } from '../sql.js';
+
+/**
+ * Version 1: the event log, the stream table, the head row and the append function.
+ *
+ * Why one `head` row: every append locks it first and keeps the lock until commit, so positions
+ * are handed out in commit order. A reader that sees position p therefore already sees every
+ * position below p: a subscriber can never skip an event whose transaction commits late (the
+ * in-flight transaction problem). The alternative — a sequence plus `pg_current_xact_id()` and
+ * reading below `pg_snapshot_xmin` (Marten, Emmett) — lets positions commit out of order: any
+ * long transaction anywhere in the cluster stalls every reader, a reader does not see its own
+ * append at once, and sequence gaps appear on rollback. The lock also makes every append check
+ * (expected revision, DCB condition, idempotency) race-free without SERIALIZABLE retries: appends
+ * are serial, each check reads data that cannot change before its commit. Its cost — one commit
+ * at a time — is won back by group commit in the client (many appends per `append_batch` call and
+ * per commit), see append.ts.
+ */
+export const v1Initial = (n: SchemaNames): string => `
+create table if not exists ${n.head} (
+  id boolean primary key default true check (id),
+  position bigint not null
+);
+insert into ${n.head} (id, position) values (true, 0) on conflict (id) do nothing;
+
+-- One row per stream that was ever written or given metadata. revision = last revision ever written
+-- (-1: none); revisions below deleted_before are soft-deleted.
+create table if not exists ${n.streams} (
+  stream_id text primary key,
+  revision bigint not null default -1,
+  deleted_before bigint not null default 0,
+  metadata json not null default '{}'
+);
+
+-- json (not jsonb) for data and metadata: stored and returned as given (key order, exact text),
+-- and cheaper to write. Nothing queries inside them.
+create table if not exists ${n.events} (
+  -- readAll / subscriptions: range scans in position order; the condition check with no filter.
+  position bigint primary key,
+  -- Idempotent append: a repeated id is found by this index, and it guarantees uniqueness.
+  id text not null unique,
+  stream_id text not null,
+  revision bigint not null,
+  type text not null,
+  source text not null,
+  time text not null,
+  data json not null,
+  metadata json not null,
+  tags text[] not null,
+  -- readStream (forwards and backwards from a revision); one event per stream revision.
+  unique (stream_id, revision)
+);
+-- DCB conditions and readByQuery by tags: "events carrying all these tags" is array containment.
+create index if not exists events_tags on ${n.events} using gin (tags);
+-- DCB conditions and readByQuery by type only, in position order.
+create index if not exists events_type on ${n.events} (type, position);
+
+-- Appends a batch of appends in one statement (one round trip, one commit). Each item is
+-- { stream, expected, condition?: { after, query: [{ types, tags }] }, events: [{ id, type, source,
+-- time, data, metadata, tags }] } and yields one result: ok, repeat, conflict, condition or
+-- duplicate-id. Failed checks are values, not exceptions, so one failing append does not undo the
+-- others of its batch.
+create or replace function ${n.appendBatch}(batch json) returns json
+language plpgsql as $fn$
+declare
+  item json;
+  results json[] := array[]::json[];
+  head_position bigint;
+  stream text;
+  ids text[];
+  bad_id text;
+  last_revision bigint;
+  deleted_before bigint;
+  live_revision bigint;
+  expected text;
+  holds boolean;
+  condition json;
+  query_item json;
+  query_types text[];
+  query_tags text[];
+  query_sql text;
+  conflict bigint;
+  found_conflict bigint;
+  appended boolean := false;
+begin
+  -- The serialization point (see above). READ COMMITTED: each later statement of this volatile
+  -- function takes a fresh snapshot, so it sees everything the previous lock holder committed.
+  select h.position into head_position from ${n.head} h where h.id for update;
+
+  for item in select value from json_array_elements(batch) loop
+    stream := item->>'stream';
+    ids := array(select value->>'id' from json_array_elements(item->'events'));
+
+    -- The same id twice in one append can never be stored.
+    select u.x into bad_id from unnest(ids) u(x) group by u.x having count(*) > 1 limit 1;
+    if bad_id is not null then
+      results := results || json_build_object('status', 'duplicate-id', 'id', bad_id);
+      continue;
+    end if;
+
+    -- Row lock: a concurrent deleteStream cannot change deleted_before under this check.
+    select s.revision, s.deleted_before into last_revision, deleted_before
+      from ${n.streams} s where s.stream_id = stream for update;
+    if not found then
+      last_revision := -1;
+      deleted_before := 0;
+    end if;
+    live_revision := case when last_revision >= deleted_before then last_revision else -1 end;
+
+    -- Idempotency first: a repeat of a stored append succeeds whatever the expectation says.
+    if exists (select 1 from ${n.events} e where e.id = any(ids)) then
+      select u.x into bad_id from unnest(ids) with ordinality u(x, n)
+        left join ${n.events} e on e.id = u.x
+        where e.id is null or e.stream_id <> stream
+        order by u.n limit 1;
+      if bad_id is null then
+        results := results || json_build_object('status', 'repeat', 'revision', live_revision);
+      else
+        results := results || json_build_object('status', 'duplicate-id', 'id', bad_id);
+      end if;
+      continue;
+    end if;
+
+    expected := item->>'expected';
+    holds := case expected
+      when 'any' then true
+      when 'no-stream' then live_revision = -1
+      when 'exists' then live_revision >= 0
+      else expected::bigint = live_revision
+    end;
+    if not holds then
+      results := results || json_build_object('status', 'conflict', 'actual', live_revision);
+      continue;
+    end if;
+
+    condition := item->'condition';
+    if condition is not null and json_typeof(condition) = 'object' then
+      conflict := null;
+      for query_item in select value from json_array_elements(condition->'query') loop
+        query_types := array(select json_array_elements_text(query_item->'types'));
+        query_tags := array(select json_array_elements_text(query_item->'tags'));
+        -- Dynamic SQL so each shape gets its own plan (GIN on tags, (type, position), or the
+        -- primary key), instead of one generic plan that cannot use any index.
+        query_sql := 'select max(e.position) from ${n.events.replaceAll("'", "''")} e where e.position > $1';
+        if cardinality(query_types) > 0 then query_sql := query_sql || ' and e.type = any($2)'; end if;
+        if cardinality(query_tags) > 0 then query_sql := query_sql || ' and e.tags @> $3'; end if;
+        execute query_sql into found_conflict using (condition->>'after')::bigint, query_types, query_tags;
+        conflict := greatest(conflict, found_conflict);
+      end loop;
+      if conflict is not null then
+        results := results || json_build_object('status', 'condition', 'position', conflict);
+        continue;
+      end if;
+    end if;
+
+    insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
+    select head_position + x.n, x.v->>'id', stream, last_revision + x.n, x.v->>'type', x.v->>'source',
+           x.v->>'time', x.v->'data', x.v->'metadata', array(select json_array_elements_text(x.v->'tags'))
+      from json_array_elements(item->'events') with ordinality x(v, n);
+
+    insert into ${n.streams} (stream_id, revision) values (stream, last_revision + cardinality(ids))
+      on conflict (stream_id) do update set revision = excluded.revision;
+
+    results := results || json_build_object('status', 'ok', 'position', head_position + 1, 'revision', last_revision + 1);
+    head_position := head_position + cardinality(ids);
+    appended := true;
+  end loop;
+
+  if appended then
+    update ${n.head} set position = head_position where id;
+    -- Delivered at commit to every LISTENing store on this schema; polling covers a lost one.
+    perform pg_notify('${n.channel.replaceAll("'", "''")}', head_position::text);
+  end if;
+  return array_to_json(results);
+end
+$fn$;
+`;
