@@ -75,3 +75,24 @@ export {
   snapshotKey,
   stampEvents,
 } from './commands/index.js';
+export type {
+  MemoryProjectionContext,
+  MemoryTarget,
+  ProjectionCheckpoint,
+  ProjectionHandle,
+  ProjectionLag,
+  ProjectionOptions,
+  ProjectionTarget,
+  Projector,
+  RebuildOptions,
+  RebuildProgress,
+} from './projections/index.js';
+export {
+  applyBatch,
+  catchUpProjection,
+  createMemoryTarget,
+  DEFAULT_PROJECTION_BATCH_SIZE,
+  DEFAULT_WAIT_MS,
+  rebuildProjection,
+  startProjection,
+} from './projections/index.js';

@@ -8,16 +8,17 @@ import type { CommandSpec, LoadedState, Snapshot, SnapshotOptions, SnapshotStore
 export const DEFAULT_SNAPSHOT_EVERY = 100;
 
 /** Key of a spec's snapshot of one stream: `<spec name>/<stream id>`. */
-export const snapshotKey = (spec: Pick<CommandSpec<Message, Message, unknown>, 'name'>, streamId: string) =>
-  `${spec.name ?? 'default'}/${streamId}`;
+export const snapshotKey = <C extends Message, E extends Message, S>(
+  spec: CommandSpec<C, E, S>,
+  streamId: string,
+): string => `${spec.name ?? 'default'}/${streamId}`;
 
-const versionOf = (spec: Pick<CommandSpec<Message, Message, unknown>, 'snapshotVersion'>): number =>
-  spec.snapshotVersion ?? 1;
+const versionOf = (spec: { readonly snapshotVersion?: number }): number => spec.snapshotVersion ?? 1;
 
 /** The stored snapshot if it was written by this spec's `snapshotVersion`, else undefined. */
-export const usableSnapshot = async (
+export const usableSnapshot = async <C extends Message, E extends Message, S>(
   store: SnapshotStore,
-  spec: Pick<CommandSpec<Message, Message, unknown>, 'name' | 'snapshotVersion'>,
+  spec: CommandSpec<C, E, S>,
   streamId: string,
 ): Promise<Snapshot | undefined> => {
   const snapshot = await store.load(snapshotKey(spec, streamId));

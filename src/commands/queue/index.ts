@@ -1,0 +1,7 @@
+/** The queued command path: durable command log, partitioned ordered workers, outcomes. */
+export { preCheckWhenIdle, queuedCommand } from './handler.js';
+export { createMemoryCommandLog } from './memory-log.js';
+export { createCommandQueue } from './queue.js';
+export { commandFingerprint, DEFAULT_PARTITION_COUNT, partitionOf } from './records.js';
+export { createSqliteCommandLog } from './sqlite-log.js';
+export type * from './types.js';

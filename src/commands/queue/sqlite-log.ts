@@ -1,0 +1,177 @@
+import type { EventMetadata } from '../../core/envelope.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { JsonObject } from '../../core/json.js';
+import type { AppendResult } from '../../core/store.js';
+import type { SqliteEventStore } from '../../store/sqlite/types.js';
+import {
+  commandFingerprint,
+  DEFAULT_PARTITION_COUNT,
+  partitionOf,
+  repeatOf,
+  resultWithAppend,
+  validateEnqueueInput,
+} from './records.js';
+import {
+  COMMAND_LOG_SCHEMA,
+  type CommandLogStatements,
+  type CommandRow,
+  prepareCommandLogStatements,
+} from './sqlite-schema.js';
+import type {
+  CommandError,
+  CommandLog,
+  CommandOutcome,
+  CommandRecord,
+  CommandStatus,
+  CompleteResult,
+  EnqueueInput,
+  EnqueueResult,
+} from './types.js';
+
+/** Options of `createSqliteCommandLog`. */
+export interface SqliteCommandLogOptions {
+  /** The store whose file holds the log; outcomes commit in its transactions, with the events. */
+  readonly store: SqliteEventStore;
+  readonly partitionCount?: number;
+  readonly clock?: () => Date;
+}
+
+const decode = (row: CommandRow): CommandRecord => ({
+  commandId: row.command_id,
+  partitionKey: row.partition_key,
+  partition: row.partition_no,
+  seq: row.seq,
+  type: row.type,
+  data: JSON.parse(row.payload) as JsonObject,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  idempotencyKey: row.idempotency_key,
+  fingerprint: row.fingerprint,
+  status: row.status as CommandStatus,
+  attempts: row.attempts,
+  error: row.error === null ? null : (JSON.parse(row.error) as CommandError),
+  result: row.result === null ? null : (JSON.parse(row.result) as JsonObject),
+  acceptedAt: row.accepted_at,
+  processedAt: row.processed_at,
+});
+
+const insertNew = (
+  statements: CommandLogStatements,
+  input: EnqueueInput,
+  fingerprint: string,
+  partitionCount: number,
+  now: string,
+): void => {
+  const seq = (statements.nextSeq.get() as { seq: number }).seq;
+  const partition = partitionOf(input.partitionKey, partitionCount);
+  statements.insert.run({
+    command_id: input.commandId,
+    seq,
+    partition_key: input.partitionKey,
+    partition_no: partition,
+    type: input.command.type,
+    payload: JSON.stringify(input.command.data),
+    metadata: JSON.stringify(input.metadata ?? {}),
+    idempotency_key: input.idempotencyKey ?? null,
+    fingerprint,
+    accepted_at: now,
+  });
+  statements.markKeyReady.run({ partition_key: input.partitionKey, partition_no: partition, seq });
+};
+
+/**
+ * The durable command log on SQLite: tables `ef_commands` and `ef_command_keys` in the event
+ * store's file. Every write goes through the store's group-committed `transaction`, so `enqueue`
+ * resolves after the fsync and `complete` stores events and outcome atomically. One process
+ * works a file's queue: `acquire` grants every partition (several processes sharing the file
+ * would still never apply a command twice, but could reorder a key's commands).
+ */
+export const createSqliteCommandLog = (options: SqliteCommandLogOptions): CommandLog => {
+  const { store } = options;
+  const partitionCount = options.partitionCount ?? DEFAULT_PARTITION_COUNT;
+  const clock = options.clock ?? (() => new Date());
+  // Idempotent DDL in its own implicit transaction, before any group-committed write can use the
+  // tables; running it synchronously keeps the factory synchronous like every other one.
+  store.database.exec(COMMAND_LOG_SCHEMA);
+  const statements = prepareCommandLogStatements(store.database);
+  const allPartitions = JSON.stringify(Array.from({ length: partitionCount }, (_, index) => index));
+  const read = (commandId: string): CommandRecord | undefined => {
+    const row = statements.byId.get(commandId);
+    return row ? decode(row) : undefined;
+  };
+
+  const enqueue = (input: EnqueueInput): Promise<EnqueueResult> => {
+    validateEnqueueInput(input);
+    const fingerprint = input.fingerprint ?? commandFingerprint(input.command);
+    // Checked inside the write transaction: two racing requests with one key cannot both insert.
+    return store.transaction((): EnqueueResult => {
+      const repeat =
+        repeatOf(read(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
+        (input.idempotencyKey === undefined
+          ? undefined
+          : repeatOf(
+              (() => {
+                const row = statements.byKey.get(input.idempotencyKey);
+                return row ? decode(row) : undefined;
+              })(),
+              fingerprint,
+              input.idempotencyKey,
+            ));
+      if (repeat) return repeat;
+      insertNew(statements, input, fingerprint, partitionCount, clock().toISOString());
+      return { record: read(input.commandId) as CommandRecord, duplicate: false };
+    });
+  };
+
+  const complete = (commandId: string, outcome: CommandOutcome): Promise<CompleteResult> =>
+    store.transaction((tx): CompleteResult => {
+      const current = read(commandId);
+      if (!current) throw new NotFoundError('command', `command ${commandId} is not in the log`);
+      // Already final (processed before a crash, or by another worker): write nothing at all.
+      if (current.status !== 'accepted') return { applied: false, record: current };
+      // A conflict thrown here rolls back this whole unit, status included: the command stays
+      // accepted and the caller decides again on fresh state.
+      const append: AppendResult | undefined =
+        outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
+          ? tx.append(outcome.append.streamId, outcome.append.events, outcome.append.options)
+          : undefined;
+      statements.finish.run({
+        command_id: commandId,
+        status: outcome.status,
+        error: outcome.status === 'succeeded' ? null : JSON.stringify(outcome.error),
+        result:
+          outcome.status === 'succeeded' ? JSON.stringify(resultWithAppend(outcome.result, append)) : null,
+        processed_at: clock().toISOString(),
+      });
+      statements.advanceKey.run(current.partitionKey, current.partitionKey);
+      const record = read(commandId) as CommandRecord;
+      return append ? { applied: true, record, append } : { applied: true, record };
+    });
+
+  return {
+    partitionCount,
+    enqueue,
+    get: async (commandId) => read(commandId),
+    findByIdempotencyKey: async (key) => {
+      const row = statements.byKey.get(key);
+      return row ? decode(row) : undefined;
+    },
+    countPending: async (partitionKey, beforeSeq) =>
+      (statements.countPending.get(partitionKey, beforeSeq ?? Number.MAX_SAFE_INTEGER) as { pending: number })
+        .pending,
+    acquire: async (ownerId) => ({
+      ownerId,
+      partitions: () => Array.from({ length: partitionCount }, (_, index) => index),
+      release: async () => undefined,
+    }),
+    next: async ({ partitions, excludeKeys, limit }) => {
+      const owned = partitions.length === partitionCount ? allPartitions : JSON.stringify(partitions);
+      return statements.next.all(owned, JSON.stringify([...excludeKeys]), limit).map(decode);
+    },
+    complete,
+    recordAttempt: (commandId, error) =>
+      store.transaction(() => {
+        statements.recordAttempt.run(JSON.stringify(error), commandId);
+        return read(commandId);
+      }),
+  };
+};

@@ -1,0 +1,107 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * The command log's tables, in the event store's file so a command's outcome commits in the same
+ * transaction as its events. `ef_command_keys.next_seq` points at the oldest accepted command of
+ * each key, so "what can run next" reads one row per ready key instead of scanning the backlog.
+ * Idempotent DDL: safe to run on every start.
+ */
+export const COMMAND_LOG_SCHEMA = `
+CREATE TABLE IF NOT EXISTS ef_commands (
+  command_id      TEXT PRIMARY KEY,
+  seq             INTEGER NOT NULL UNIQUE,
+  partition_key   TEXT NOT NULL,
+  partition_no    INTEGER NOT NULL,
+  type            TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  metadata        TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  fingerprint     TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('accepted', 'succeeded', 'rejected', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  error           TEXT,
+  result          TEXT,
+  accepted_at     TEXT NOT NULL,
+  processed_at    TEXT
+);
+CREATE INDEX IF NOT EXISTS ef_commands_accepted_by_key
+  ON ef_commands (partition_key, seq) WHERE status = 'accepted';
+CREATE TABLE IF NOT EXISTS ef_command_keys (
+  partition_key TEXT PRIMARY KEY,
+  partition_no  INTEGER NOT NULL,
+  next_seq      INTEGER
+);
+CREATE INDEX IF NOT EXISTS ef_command_keys_ready
+  ON ef_command_keys (next_seq) WHERE next_seq IS NOT NULL;
+`;
+
+/** Row of `ef_commands` as better-sqlite3 returns it. */
+export interface CommandRow {
+  readonly command_id: string;
+  readonly seq: number;
+  readonly partition_key: string;
+  readonly partition_no: number;
+  readonly type: string;
+  readonly payload: string;
+  readonly metadata: string;
+  readonly idempotency_key: string | null;
+  readonly fingerprint: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly result: string | null;
+  readonly accepted_at: string;
+  readonly processed_at: string | null;
+}
+
+/** Every statement the SQLite command log runs, prepared once. */
+export interface CommandLogStatements {
+  readonly byId: Statement<[string], CommandRow>;
+  readonly byKey: Statement<[string], CommandRow>;
+  readonly nextSeq: Statement<[], { readonly seq: number }>;
+  readonly insert: Statement<Record<string, string | number | null>>;
+  /** A new accepted command becomes its key's next one unless an older one is waiting. */
+  readonly markKeyReady: Statement<Record<string, string | number>>;
+  /** After a command ends, its key's next one is the oldest still accepted (or none). */
+  readonly advanceKey: Statement<[string, string]>;
+  readonly finish: Statement<Record<string, string | null>>;
+  readonly recordAttempt: Statement<[string, string]>;
+  readonly countPending: Statement<[string, number], { readonly pending: number }>;
+  readonly next: Statement<[string, string, number], CommandRow>;
+}
+
+export const prepareCommandLogStatements = (db: Database): CommandLogStatements => ({
+  byId: db.prepare('SELECT * FROM ef_commands WHERE command_id = ?'),
+  byKey: db.prepare('SELECT * FROM ef_commands WHERE idempotency_key = ?'),
+  nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM ef_commands'),
+  insert: db.prepare(`
+    INSERT INTO ef_commands (command_id, seq, partition_key, partition_no, type, payload, metadata,
+      idempotency_key, fingerprint, status, attempts, accepted_at)
+    VALUES (@command_id, @seq, @partition_key, @partition_no, @type, @payload, @metadata,
+      @idempotency_key, @fingerprint, 'accepted', 0, @accepted_at)`),
+  markKeyReady: db.prepare(`
+    INSERT INTO ef_command_keys (partition_key, partition_no, next_seq)
+    VALUES (@partition_key, @partition_no, @seq)
+    ON CONFLICT (partition_key) DO UPDATE SET next_seq = COALESCE(next_seq, excluded.next_seq)`),
+  advanceKey: db.prepare(`
+    UPDATE ef_command_keys SET next_seq = (
+      SELECT MIN(seq) FROM ef_commands WHERE partition_key = ? AND status = 'accepted'
+    ) WHERE partition_key = ?`),
+  // The status guard makes a second completion of the same command a no-op (changes = 0).
+  finish: db.prepare(`
+    UPDATE ef_commands SET status = @status, error = @error, result = @result, processed_at = @processed_at
+    WHERE command_id = @command_id AND status = 'accepted'`),
+  recordAttempt: db.prepare(`
+    UPDATE ef_commands SET attempts = attempts + 1, error = ?
+    WHERE command_id = ? AND status = 'accepted'`),
+  countPending: db.prepare(`
+    SELECT COUNT(*) AS pending FROM ef_commands
+    WHERE partition_key = ? AND status = 'accepted' AND seq < ?`),
+  // Parameters: JSON array of owned partitions, JSON array of keys to skip, limit.
+  next: db.prepare(`
+    SELECT c.* FROM ef_command_keys k JOIN ef_commands c ON c.seq = k.next_seq
+    WHERE k.next_seq IS NOT NULL
+      AND k.partition_no IN (SELECT value FROM json_each(?))
+      AND k.partition_key NOT IN (SELECT value FROM json_each(?))
+    ORDER BY k.next_seq LIMIT ?`),
+});
