@@ -2,7 +2,7 @@ import type { Message } from '../../core/envelope.js';
 import { RejectedError } from '../../core/errors.js';
 import { prepareDecision } from '../decide.js';
 import type { CommandSpec, SnapshotOptions } from '../types.js';
-import type { PreCheckContext, PreparedCommand, PrepareContext, QueuedCommandHandler } from './types.js';
+import type { PreCheckContext, PrepareContext, PreparedCommand, QueuedCommandHandler } from './types.js';
 
 /** Options of `queuedCommand`. */
 export interface QueuedCommandOptions<C extends Message, E extends Message, S> {
@@ -37,7 +37,12 @@ export const queuedCommand = <C extends Message, E extends Message, S>(
       ...(options.snapshots ? { snapshots: options.snapshots } : {}),
     });
     return decision.ok
-      ? { ok: true, streamId: decision.streamId, events: decision.events, appendOptions: decision.appendOptions }
+      ? {
+          ok: true,
+          streamId: decision.streamId,
+          events: decision.events,
+          appendOptions: decision.appendOptions,
+        }
       : { ok: false, rejection: decision.rejection };
   };
   const handler: QueuedCommandHandler<C> = {
@@ -51,8 +56,9 @@ export const queuedCommand = <C extends Message, E extends Message, S>(
 };
 
 /** Erases a hand-written handler's command type so it fits in the queue's handler list. */
-export const defineQueuedCommand = <C extends Message>(handler: QueuedCommandHandler<C>): QueuedCommandHandler =>
-  handler as unknown as QueuedCommandHandler;
+export const defineQueuedCommand = <C extends Message>(
+  handler: QueuedCommandHandler<C>,
+): QueuedCommandHandler => handler as unknown as QueuedCommandHandler;
 
 /**
  * A pre-check that refuses a command at once (409) when nothing is waiting before it for the same
@@ -63,5 +69,9 @@ export const preCheckWhenIdle = async (_command: Message, context: PreCheckConte
   if ((await context.pending()) > 0) return;
   const decision = await context.decide();
   if (!decision.ok)
-    throw new RejectedError(decision.rejection.reason, decision.rejection.message, decision.rejection.details);
+    throw new RejectedError(
+      decision.rejection.reason,
+      decision.rejection.message,
+      decision.rejection.details,
+    );
 };

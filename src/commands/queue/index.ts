@@ -1,7 +1,10 @@
 /** The queued command path: durable command log, partitioned ordered workers, outcomes. */
-export { preCheckWhenIdle, queuedCommand } from './handler.js';
+export type { QueuedCommandOptions } from './handler.js';
+export { defineQueuedCommand, preCheckWhenIdle, queuedCommand } from './handler.js';
+export type { MemoryCommandLogOptions } from './memory-log.js';
 export { createMemoryCommandLog } from './memory-log.js';
 export { createCommandQueue } from './queue.js';
 export { commandFingerprint, DEFAULT_PARTITION_COUNT, partitionOf } from './records.js';
+export type { SqliteCommandLogOptions } from './sqlite-log.js';
 export { createSqliteCommandLog } from './sqlite-log.js';
 export type * from './types.js';

@@ -54,11 +54,7 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
         repeatOf(byId.get(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
         (input.idempotencyKey === undefined
           ? undefined
-          : repeatOf(
-              byId.get(byKey.get(input.idempotencyKey) ?? ''),
-              fingerprint,
-              input.idempotencyKey,
-            ));
+          : repeatOf(byId.get(byKey.get(input.idempotencyKey) ?? ''), fingerprint, input.idempotencyKey));
       if (repeat) return repeat;
       seq += 1;
       const record = replace({
@@ -79,7 +75,10 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
         processedAt: null,
       });
       if (input.idempotencyKey !== undefined) byKey.set(input.idempotencyKey, record.commandId);
-      pendingByKey.set(record.partitionKey, [...(pendingByKey.get(record.partitionKey) ?? []), record.commandId]);
+      pendingByKey.set(record.partitionKey, [
+        ...(pendingByKey.get(record.partitionKey) ?? []),
+        record.commandId,
+      ]);
       return { record, duplicate: false };
     },
     get: async (commandId) => byId.get(commandId),
@@ -88,7 +87,11 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
       (pendingByKey.get(partitionKey) ?? []).filter(
         (id) => beforeSeq === undefined || (byId.get(id)?.seq ?? 0) < beforeSeq,
       ).length,
-    acquire: async (ownerId) => ({ ownerId, partitions: () => allPartitions, release: async () => undefined }),
+    acquire: async (ownerId) => ({
+      ownerId,
+      partitions: () => allPartitions,
+      release: async () => undefined,
+    }),
     next: async ({ partitions, excludeKeys, limit }) => {
       const owned = new Set(partitions);
       const heads: CommandRecord[] = [];
@@ -106,7 +109,11 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
       try {
         const append =
           outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
-            ? await options.store.append(outcome.append.streamId, outcome.append.events, outcome.append.options)
+            ? await options.store.append(
+                outcome.append.streamId,
+                outcome.append.events,
+                outcome.append.options,
+              )
             : undefined;
         const record = replace({
           ...current,

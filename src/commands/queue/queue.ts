@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Message, NewEvent } from '../../core/envelope.js';
 import { isConcurrencyError, isConditionFailedError, ValidationError } from '../../core/errors.js';
 import { createAppendSignal } from '../../store/shared/append-signal.js';
-import { isFinal } from './records.js';
 import type {
   CommandError,
   CommandOutcome,
   CommandQueue,
   CommandQueueOptions,
   CommandRecord,
+  EnqueueInput,
   EnqueueOptions,
   EnqueueResult,
   PartitionLease,
@@ -202,11 +202,20 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
   const enqueue = async (command: Message, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> => {
     const handler = handlerFor(command?.type);
     const partitionKey = handler.partitionKey(command);
-    if (enqueueOptions.idempotencyKey !== undefined) {
-      // A repeat answers with the first command even if its pre-check would now refuse it (e.g.
-      // "already delivered" after the first request delivered it).
-      const earlier = await log.findByIdempotencyKey(enqueueOptions.idempotencyKey);
-      if (earlier) return log.enqueue({ ...inputFor(earlier.commandId), partitionKey });
+    const { idempotencyKey, fingerprint } = enqueueOptions;
+    const inputFor = (commandId: string): EnqueueInput => ({
+      commandId,
+      partitionKey,
+      command,
+      metadata: { correlationId: commandId, ...enqueueOptions.metadata, commandId },
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      ...(fingerprint === undefined ? {} : { fingerprint }),
+    });
+    if (idempotencyKey !== undefined) {
+      // A repeat answers with the first command even when its pre-check would now refuse it (e.g.
+      // "already delivered" after the first request delivered it). The log compares fingerprints.
+      const earlier = await log.findByIdempotencyKey(idempotencyKey);
+      if (earlier) return log.enqueue(inputFor(earlier.commandId));
     }
     const commandId = enqueueOptions.commandId ?? newId();
     if (enqueueOptions.preCheck !== false && handler.preCheck) {
@@ -214,27 +223,12 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
         store,
         pending: () => log.countPending(partitionKey),
         decide: () =>
-          handler.prepare(command, {
-            store,
-            commandId,
-            metadata: { ...enqueueOptions.metadata, commandId },
-          }),
+          handler.prepare(command, { store, commandId, metadata: { ...enqueueOptions.metadata, commandId } }),
       });
     }
     const result = await log.enqueue(inputFor(commandId));
     if (!result.duplicate) wake.notify();
     return result;
-
-    function inputFor(id: string) {
-      return {
-        commandId: id,
-        partitionKey,
-        command,
-        metadata: { correlationId: id, ...enqueueOptions.metadata, commandId: id },
-        ...(enqueueOptions.idempotencyKey === undefined ? {} : { idempotencyKey: enqueueOptions.idempotencyKey }),
-        ...(enqueueOptions.fingerprint === undefined ? {} : { fingerprint: enqueueOptions.fingerprint }),
-      };
-    }
   };
 
   return {
@@ -271,5 +265,3 @@ const definedOnly = (options: CommandQueueOptions): Partial<typeof defaults> =>
   Object.fromEntries(
     Object.entries(options).filter(([key, value]) => key in defaults && value !== undefined),
   ) as Partial<typeof defaults>;
-
-export { isFinal };

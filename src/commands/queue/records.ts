@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Message } from '../../core/envelope.js';
+import { IdempotencyMismatchError, ValidationError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/json.js';
 import type { AppendResult } from '../../core/store.js';
-import { IdempotencyMismatchError, ValidationError } from '../../core/errors.js';
 import type { CommandRecord, CommandStatus, EnqueueInput, EnqueueResult } from './types.js';
 
 /** Default number of ownership buckets. Enough to spread keys over a handful of nodes. */
