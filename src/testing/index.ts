@@ -11,3 +11,7 @@ export type {
   RejectionMatcher,
 } from './decider-spec.js';
 export { deciderSpec } from './decider-spec.js';
+export type { GivenEvent, ProjectorFixture, ProjectorSpec, ProjectorThen } from './projector-spec.js';
+export { memoryProjection, projectorSpec, recordGiven, sqliteProjection } from './projector-spec.js';
+export type { TempSqliteStore } from './sqlite.js';
+export { createTempSqliteStore, withTempSqliteStore } from './sqlite.js';

@@ -1,0 +1,128 @@
+import { AssertionError } from 'node:assert';
+import type { Database } from 'better-sqlite3';
+import type { NewEvent, RecordedEvent } from '../core/envelope.js';
+import { applyBatch, prepareProjection } from '../projections/batch.js';
+import { createMemoryTarget, type MemoryProjectionContext } from '../projections/memory-target.js';
+import { createSqliteTarget, type SqliteProjectionContext } from '../projections/sqlite-target.js';
+import { projectorFilter } from '../projections/steps.js';
+import type { ProjectionTarget, Projector } from '../projections/types.js';
+import { renderValueDiff, sameValue } from './render.js';
+import { createTempSqliteStore } from './sqlite.js';
+
+/** A target for one projector spec run, and how to read the read model back. */
+export interface ProjectorFixture<Ctx, Result extends void | Promise<void>, ReadModel> {
+  readonly target: ProjectionTarget<Ctx, Result>;
+  readonly read: () => ReadModel | Promise<ReadModel>;
+  readonly dispose?: () => Promise<void>;
+}
+
+/** A given event: a new event, optionally naming its stream (default `test-stream`). */
+export type GivenEvent = NewEvent & { readonly streamId?: string };
+
+export interface ProjectorThen<ReadModel> {
+  /**
+   * Asserts the read model equals `expected`, or runs an assertion on it (e.g. a query). Rejects with
+   * an `AssertionError` naming the projector and showing expected vs actual.
+   */
+  readonly then: (expected: ReadModel | ((readModel: ReadModel) => void | Promise<void>)) => Promise<void>;
+}
+
+export interface ProjectorSpec<ReadModel> {
+  readonly given: (events: readonly GivenEvent[]) => ProjectorThen<ReadModel>;
+}
+
+const GIVEN_TIME = '2026-01-01T00:00:00.000Z';
+
+/** Turns given events into what the store would have recorded: positions 1.., revisions per stream. */
+export const recordGiven = (events: readonly GivenEvent[]): readonly RecordedEvent[] => {
+  const revisions = new Map<string, number>();
+  return events.map((event, index) => {
+    const streamId = event.streamId ?? 'test-stream';
+    const revision = revisions.get(streamId) ?? 0;
+    revisions.set(streamId, revision + 1);
+    return {
+      specversion: '1.0',
+      id: event.id ?? `given-${index + 1}`,
+      type: event.type,
+      source: event.source ?? 'eventfold-test',
+      subject: streamId,
+      time: event.time ?? GIVEN_TIME,
+      datacontenttype: 'application/json',
+      data: event.data,
+      streamId,
+      revision,
+      position: index + 1,
+      tags: event.tags ?? [],
+      metadata: event.metadata ?? {},
+    };
+  });
+};
+
+/**
+ * Given/then for a projector, through the real runtime path (init, filter, one transaction with the
+ * checkpoint) on a fresh target per run:
+ *
+ * ```ts
+ * await projectorSpec(balances, memoryProjection(() => ({}))).given([charged]).then({ C1: 120 });
+ * await projectorSpec(shipmentsList, sqliteProjection((db) => db.prepare('SELECT …').all()))
+ *   .given(events).then((rows) => assert.equal(rows.length, 2));
+ * ```
+ */
+export const projectorSpec = <Ctx, Result extends void | Promise<void>, ReadModel>(
+  projector: Projector<Ctx, Result>,
+  fixture: () => ProjectorFixture<Ctx, Result, ReadModel> | Promise<ProjectorFixture<Ctx, Result, ReadModel>>,
+): ProjectorSpec<ReadModel> => ({
+  given: (events) => ({
+    // biome-ignore lint/suspicious/noThenProperty: see ProjectorThen.
+    then: async (expected) => {
+      const { target, read, dispose } = await fixture();
+      try {
+        await prepareProjection(projector, target);
+        const recorded = recordGiven(events);
+        if (recorded.length > 0) await applyBatch(projector, target, recorded, projectorFilter(projector));
+        const actual = await read();
+        const header = `projector ${projector.name}, given ${events.length} event(s) [${events
+          .map((event) => event.type)
+          .join(', ')}]`;
+        if (typeof expected === 'function') {
+          try {
+            await (expected as (readModel: ReadModel) => void | Promise<void>)(actual);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            throw new AssertionError({ message: `${header}: ${message}`, actual, operator: 'projectorSpec' });
+          }
+          return;
+        }
+        if (!sameValue(expected, actual))
+          throw new AssertionError({
+            message: `${header}: the read model differs\n${renderValueDiff(expected, actual)}`,
+            expected,
+            actual,
+            operator: 'projectorSpec',
+          });
+      } finally {
+        await dispose?.();
+      }
+    },
+  }),
+});
+
+/** Fixture factory: a fresh memory target per run, read back as its state. */
+export const memoryProjection =
+  <S>(initial: () => S) =>
+  (): ProjectorFixture<MemoryProjectionContext<S>, void | Promise<void>, S> => {
+    const target = createMemoryTarget(initial);
+    return { target, read: target.read };
+  };
+
+/** Fixture factory: a fresh temp SQLite store per run, the read model read back with `read(database)`. */
+export const sqliteProjection =
+  <ReadModel>(read: (database: Database) => ReadModel) =>
+  async (): Promise<ProjectorFixture<SqliteProjectionContext, void, ReadModel>> => {
+    const temp = await createTempSqliteStore();
+    return {
+      target: createSqliteTarget(temp.store),
+      read: () => read(temp.store.database),
+      dispose: temp.cleanup,
+    };
+  };
