@@ -96,3 +96,21 @@ export {
   rebuildProjection,
   startProjection,
 } from './projections/index.js';
+export { IdempotencyMismatchError, isIdempotencyMismatchError } from './core/errors.js';
+export type * from './commands/queue/types.js';
+export type {
+  MemoryCommandLogOptions,
+  QueuedCommandOptions,
+  SqliteCommandLogOptions,
+} from './commands/queue/index.js';
+export {
+  commandFingerprint,
+  createCommandQueue,
+  createMemoryCommandLog,
+  createSqliteCommandLog,
+  DEFAULT_PARTITION_COUNT,
+  defineQueuedCommand,
+  partitionOf,
+  preCheckWhenIdle,
+  queuedCommand,
+} from './commands/queue/index.js';
