@@ -49,8 +49,9 @@ export const prepareAppend = (
       type: event.type,
       source: event.source ?? resolved.source,
       time: event.time ?? now.toISOString(),
-      data: event.data,
-      metadata: event.metadata ?? {},
+      // Encoded here and once more with the batch: see the note on append_batch in v1-initial.ts.
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(event.metadata ?? {}),
       tags: event.tags ?? [],
     })),
   };

@@ -57,7 +57,9 @@ create index if not exists events_type on ${n.events} (type, position);
 -- Appends a batch of appends in one statement (one round trip, one commit). Each item is
 -- { stream, expected, condition?: { after, query: [{ types, tags }] }, events: [{ id, type, source,
 -- time, data, metadata, tags }] } and yields one result: ok, repeat, conflict, condition or
--- duplicate-id. Failed checks are values, not exceptions, so one failing append does not undo the
+-- duplicate-id. data and metadata arrive as JSON text inside the batch (encoded twice): a json value
+-- holding \\u0000 cannot be read with ->> (PostgreSQL refuses to de-escape it), a string holding
+-- its escaped form can, and ::json keeps it verbatim. Failed checks are values, not exceptions, so one failing append does not undo the
 -- others of its batch.
 create or replace function ${n.appendBatch}(batch json) returns json
 language plpgsql as $fn$
@@ -154,7 +156,8 @@ begin
 
     insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
     select head_position + x.n, x.v->>'id', stream, last_revision + x.n, x.v->>'type', x.v->>'source',
-           x.v->>'time', x.v->'data', x.v->'metadata', array(select json_array_elements_text(x.v->'tags'))
+           x.v->>'time', (x.v->>'data')::json, (x.v->>'metadata')::json,
+           array(select json_array_elements_text(x.v->'tags'))
       from json_array_elements(item->'events') with ordinality x(v, n);
 
     insert into ${n.streams} (stream_id, revision) values (stream, last_revision + cardinality(ids))
