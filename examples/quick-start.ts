@@ -1,0 +1,55 @@
+// Eventfold in one page: a decider, the SQLite store, the command handler and a projection.
+import {
+  createMemoryTarget,
+  type Decider,
+  handle,
+  isRejectedError,
+  type Message,
+  reject,
+  startProjection,
+} from 'eventfold';
+import { createSqliteStore } from 'eventfold/sqlite';
+
+type Command = Message<'Deposit' | 'Withdraw', { account: string; amount: number }>;
+type Event = Message<'Deposited' | 'Withdrawn', { account: string; amount: number }>;
+const sign = (type: string) => (type === 'Deposited' ? 1 : -1);
+
+const account: Decider<Command, Event, number> = {
+  initialState: () => 0,
+  evolve: (balance, event) => balance + sign(event.type) * event.data.amount,
+  decide: (command, balance) =>
+    command.type === 'Withdraw' && command.data.amount > balance
+      ? reject('INSUFFICIENT_FUNDS', `balance is only ${balance}`)
+      : [{ type: command.type === 'Deposit' ? 'Deposited' : 'Withdrawn', data: command.data }],
+};
+const accounts = { decider: account, streamId: (command: Command) => `account-${command.data.account}` };
+
+const store = createSqliteStore({ path: 'quick-start.sqlite' }); // a file: run it twice, events persist
+const balances = createMemoryTarget((): Record<string, number> => ({}));
+const projection = startProjection({
+  store,
+  target: balances,
+  projector: {
+    name: 'balances',
+    apply: ({ state }, events) => {
+      for (const { type, data } of events)
+        state[String(data.account)] = (state[String(data.account)] ?? 0) + sign(type) * Number(data.amount);
+    },
+    reset: (ctx) => {
+      ctx.state = {};
+    },
+  },
+});
+
+const deposit = await handle(store, accounts, { type: 'Deposit', data: { account: 'alice', amount: 100 } });
+console.log(`alice's balance: ${deposit.state}`);
+try {
+  await handle(store, accounts, { type: 'Withdraw', data: { account: 'alice', amount: 1e6 } });
+} catch (error) {
+  if (!isRejectedError(error)) throw error; // a refusal is a typed error carrying the decider's reason
+  console.log(`withdrawal refused: ${error.reason} (${error.message})`);
+}
+await projection.waitForPosition(deposit.position); // read-your-writes
+console.log('balances projection:', balances.read());
+await projection.stop();
+await store.close();
