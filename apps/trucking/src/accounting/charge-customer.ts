@@ -1,4 +1,4 @@
-import { type Decider, type Message, reject } from 'eventfold';
+import { type CommandSpec, type Decider, type Message, queuedCommand, reject } from 'eventfold';
 import {
   type AccountEvent,
   type AccountRejection,
@@ -42,7 +42,11 @@ export const chargeCustomerDecider: Decider<ChargeCustomer, AccountEvent, Accoun
   },
 };
 
-export const chargeCustomerSpec = {
+export const chargeCustomerSpec: CommandSpec<ChargeCustomer, AccountEvent, AccountState> = {
+  name: 'chargeCustomer',
   decider: chargeCustomerDecider,
-  streamId: (command: ChargeCustomer) => accountStreamId(command.data.accountId),
+  streamId: (command) => accountStreamId(command.data.accountId),
 };
+
+/** Issued only by the delivery listener; there is no HTTP route for charges. */
+export const chargeCustomerHandler = queuedCommand({ type: 'ChargeCustomer', spec: chargeCustomerSpec });

@@ -1,4 +1,7 @@
-import { type Decider, type Message, reject } from 'eventfold';
+import { Type } from '@sinclair/typebox';
+import { type CommandSpec, type Decider, type Message, queuedCommand, reject } from 'eventfold';
+import { commandRoute } from 'eventfold/http';
+import { IdString, type RouteDeps } from '../shared/http.js';
 import {
   type AccountEvent,
   type AccountRejection,
@@ -50,7 +53,34 @@ export const recordPaymentDecider: Decider<RecordPayment, AccountEvent, AccountS
   },
 };
 
-export const recordPaymentSpec = {
+export const recordPaymentSpec: CommandSpec<RecordPayment, AccountEvent, AccountState> = {
+  name: 'recordPayment',
   decider: recordPaymentDecider,
-  streamId: (command: RecordPayment) => accountStreamId(command.data.accountId),
+  streamId: (command) => accountStreamId(command.data.accountId),
 };
+
+export const PaymentParams = Type.Object({ customerId: IdString }, { additionalProperties: false });
+export const RecordPaymentBody = Type.Object(
+  { paymentId: IdString, amountCents: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+);
+
+export const recordPaymentHandler = queuedCommand({ type: 'RecordPayment', spec: recordPaymentSpec });
+
+/** `POST /accounts/:customerId/payments` */
+export const recordPaymentRoute = ({ app, queue, clock }: RouteDeps): void =>
+  commandRoute(app, queue, {
+    url: '/accounts/:customerId/payments',
+    params: PaymentParams,
+    body: RecordPaymentBody,
+    summary: 'Record a payment, once per paymentId',
+    tags: ['accounting'],
+    command: ({ params, body }): RecordPayment => ({
+      type: 'RecordPayment',
+      data: { accountId: params.customerId, ...body, at: clock().toISOString() },
+    }),
+    response: (record) => ({
+      accountId: record.data.accountId ?? null,
+      paymentId: record.data.paymentId ?? null,
+    }),
+  });

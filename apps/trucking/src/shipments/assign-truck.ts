@@ -1,4 +1,15 @@
-import { type Decider, isRejection, type Message, type Query, reject } from 'eventfold';
+import { Type } from '@sinclair/typebox';
+import {
+  type CommandSpec,
+  type Decider,
+  isRejection,
+  type Message,
+  type Query,
+  queuedCommand,
+  reject,
+} from 'eventfold';
+import { commandRoute } from 'eventfold/http';
+import { IdString, type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
   evolveShipment,
   type ShipmentEvent,
@@ -105,8 +116,34 @@ export const assignTruckQuery = (command: AssignTruck): Query => [
   { tags: [truckTag(command.data.truckId)] },
 ];
 
-export const assignTruckSpec = {
+export const assignTruckSpec: CommandSpec<AssignTruck, ShipmentEvent, AssignState> = {
+  name: 'assignTruck',
   decider: assignTruckDecider,
-  streamId: (command: AssignTruck) => shipmentStreamId(command.data.shipmentId),
+  streamId: (command) => shipmentStreamId(command.data.shipmentId),
   query: assignTruckQuery,
 };
+
+export const AssignTruckBody = Type.Object({ truckId: IdString }, { additionalProperties: false });
+
+export const assignTruckHandler = queuedCommand({
+  type: 'AssignTruck',
+  spec: assignTruckSpec,
+  // Per-shipment order; races between shipments over one truck are settled by the DCB condition.
+  partitionKey: (command: AssignTruck) => shipmentStreamId(command.data.shipmentId),
+  preCheck: refuseUnknownShipment,
+});
+
+/** `POST /shipments/:shipmentId/assign` */
+export const assignTruckRoute = ({ app, queue, clock }: RouteDeps): void =>
+  commandRoute(app, queue, {
+    url: '/shipments/:shipmentId/assign',
+    params: ShipmentParams,
+    body: AssignTruckBody,
+    summary: 'Assign a truck, or reassign before pickup',
+    tags: ['shipments'],
+    command: ({ params, body }): AssignTruck => ({
+      type: 'AssignTruck',
+      data: { shipmentId: params.shipmentId, truckId: body.truckId, at: clock().toISOString() },
+    }),
+    response: (record) => ({ shipmentId: record.data.shipmentId ?? null }),
+  });

@@ -1,4 +1,7 @@
-import { type Decider, isRejection, type Message, reject } from 'eventfold';
+import { Type } from '@sinclair/typebox';
+import { type CommandSpec, type Decider, isRejection, type Message, queuedCommand, reject } from 'eventfold';
+import { commandRoute } from 'eventfold/http';
+import { IdString, type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
   customerTag,
   evolveShipment,
@@ -48,7 +51,34 @@ export const deliverShipmentDecider: Decider<DeliverShipment, ShipmentEvent, Shi
   },
 };
 
-export const deliverShipmentSpec = {
+export const deliverShipmentSpec: CommandSpec<DeliverShipment, ShipmentEvent, ShipmentState | null> = {
+  name: 'deliverShipment',
   decider: deliverShipmentDecider,
-  streamId: (command: DeliverShipment) => shipmentStreamId(command.data.shipmentId),
+  streamId: (command) => shipmentStreamId(command.data.shipmentId),
 };
+
+export const DeliverShipmentBody = Type.Object(
+  { signedBy: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const deliverShipmentHandler = queuedCommand({
+  type: 'DeliverShipment',
+  spec: deliverShipmentSpec,
+  preCheck: refuseUnknownShipment,
+});
+
+/** `POST /shipments/:shipmentId/deliver` */
+export const deliverShipmentRoute = ({ app, queue, clock }: RouteDeps): void =>
+  commandRoute(app, queue, {
+    url: '/shipments/:shipmentId/deliver',
+    params: ShipmentParams,
+    body: DeliverShipmentBody,
+    summary: 'Delivered and signed for',
+    tags: ['shipments'],
+    command: ({ params, body }): DeliverShipment => ({
+      type: 'DeliverShipment',
+      data: { shipmentId: params.shipmentId, signedBy: body.signedBy, at: clock().toISOString() },
+    }),
+    response: (record) => ({ shipmentId: record.data.shipmentId ?? null }),
+  });

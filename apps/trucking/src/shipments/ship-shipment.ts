@@ -1,4 +1,7 @@
-import { type Decider, isRejection, type Message, reject } from 'eventfold';
+import { Type } from '@sinclair/typebox';
+import { type CommandSpec, type Decider, isRejection, type Message, queuedCommand, reject } from 'eventfold';
+import { commandRoute } from 'eventfold/http';
+import { IdString, type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
   evolveShipment,
   type ShipmentEvent,
@@ -39,7 +42,31 @@ export const shipShipmentDecider: Decider<ShipShipment, ShipmentEvent, ShipmentS
   },
 };
 
-export const shipShipmentSpec = {
+export const shipShipmentSpec: CommandSpec<ShipShipment, ShipmentEvent, ShipmentState | null> = {
+  name: 'shipShipment',
   decider: shipShipmentDecider,
-  streamId: (command: ShipShipment) => shipmentStreamId(command.data.shipmentId),
+  streamId: (command) => shipmentStreamId(command.data.shipmentId),
 };
+
+export const ShipShipmentBody = Type.Object({}, { additionalProperties: false });
+
+export const shipShipmentHandler = queuedCommand({
+  type: 'ShipShipment',
+  spec: shipShipmentSpec,
+  preCheck: refuseUnknownShipment,
+});
+
+/** `POST /shipments/:shipmentId/ship` */
+export const shipShipmentRoute = ({ app, queue, clock }: RouteDeps): void =>
+  commandRoute(app, queue, {
+    url: '/shipments/:shipmentId/ship',
+    params: ShipmentParams,
+    body: ShipShipmentBody,
+    summary: 'Picked up: out for delivery',
+    tags: ['shipments'],
+    command: ({ params }): ShipShipment => ({
+      type: 'ShipShipment',
+      data: { shipmentId: params.shipmentId, at: clock().toISOString() },
+    }),
+    response: (record) => ({ shipmentId: record.data.shipmentId ?? null }),
+  });

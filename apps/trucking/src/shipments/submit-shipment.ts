@@ -1,4 +1,7 @@
-import { type Decider, type Message, reject } from 'eventfold';
+import { Type } from '@sinclair/typebox';
+import { type CommandSpec, type Decider, type Message, queuedCommand, reject } from 'eventfold';
+import { commandRoute } from 'eventfold/http';
+import { IdString, type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
   customerTag,
   evolveShipment,
@@ -66,7 +69,46 @@ export const submitShipmentDecider: Decider<SubmitShipment, ShipmentEvent, Shipm
 };
 
 /** Stream-scoped: the state is the shipment's own stream. */
-export const submitShipmentSpec = {
+export const submitShipmentSpec: CommandSpec<SubmitShipment, ShipmentEvent, ShipmentState | null> = {
+  name: 'submitShipment',
   decider: submitShipmentDecider,
-  streamId: (command: SubmitShipment) => shipmentStreamId(command.data.shipmentId),
+  streamId: (command) => shipmentStreamId(command.data.shipmentId),
 };
+
+/** `POST /shipments` body: what customer service takes down. */
+export const SubmitShipmentBody = Type.Object(
+  {
+    customerId: IdString,
+    pickupAddress: Type.String({ minLength: 1, maxLength: 500 }),
+    destinationAddress: Type.String({ minLength: 1, maxLength: 500 }),
+    weightKg: Type.Number({ exclusiveMinimum: 0, maximum: MAX_WEIGHT_KG }),
+  },
+  { additionalProperties: false },
+);
+
+export const submitShipmentHandler = queuedCommand({ type: 'SubmitShipment', spec: submitShipmentSpec });
+
+/**
+ * `POST /shipments`: the server picks the shipment id and quotes the price; both are answered
+ * from the stored command, so an idempotent repeat returns the same shipment.
+ */
+export const submitShipmentRoute = ({ app, queue, clock, newId }: RouteDeps): void =>
+  commandRoute(app, queue, {
+    url: '/shipments',
+    body: SubmitShipmentBody,
+    summary: 'Submit a shipment (answers its new shipmentId and priceCents)',
+    tags: ['shipments'],
+    command: ({ body }): SubmitShipment => ({
+      type: 'SubmitShipment',
+      data: {
+        ...body,
+        shipmentId: newId(),
+        priceCents: quotePriceCents(body.weightKg),
+        at: clock().toISOString(),
+      },
+    }),
+    response: (record) => ({
+      shipmentId: record.data.shipmentId ?? null,
+      priceCents: record.data.priceCents ?? null,
+    }),
+  });

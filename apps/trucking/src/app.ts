@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { type CommandQueue, createCommandQueue, type ProjectionHandle, startProjection } from 'eventfold';
+import { commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
+import { type Logger, pino } from 'pino';
+import { accountsProjector, accountsRoutes } from './accounting/accounts-view.js';
+import { chargeCustomerHandler } from './accounting/charge-customer.js';
+import { chargeOnDelivery, checkpointAfterWork } from './accounting/charge-on-delivery.js';
+import { recordPaymentHandler, recordPaymentRoute } from './accounting/record-payment.js';
+import type { TruckingBackend } from './backend.js';
+import { trucksProjector, trucksRoutes } from './dispatch/trucks-view.js';
+import { createFreshness } from './shared/freshness.js';
+import type { RouteDeps } from './shared/http.js';
+import { assignTruckHandler, assignTruckRoute } from './shipments/assign-truck.js';
+import { deliverShipmentHandler, deliverShipmentRoute } from './shipments/deliver-shipment.js';
+import { shipShipmentHandler, shipShipmentRoute } from './shipments/ship-shipment.js';
+import { shipmentEventsRoute } from './shipments/shipment-events.js';
+import { shipmentsProjector, shipmentsRoutes } from './shipments/shipments-view.js';
+import { submitShipmentHandler, submitShipmentRoute } from './shipments/submit-shipment.js';
+
+/** Options of `createTruckingApp`. */
+export interface TruckingAppOptions {
+  readonly backend: TruckingBackend;
+  readonly logger?: Logger;
+  /** Stamps accepted commands; defaults to the system clock. */
+  readonly clock?: () => Date;
+  /** Generates shipment ids; defaults to random UUIDs. */
+  readonly newId?: () => string;
+  /** Commands processed in parallel (different shipments/accounts). Default 8. */
+  readonly concurrency?: number;
+  /** Longest a read waits for earlier writes to show (read-your-writes). Default 2000 ms. */
+  readonly readWaitMs?: number;
+  /** Largest request body in bytes. Default 64 KiB. */
+  readonly bodyLimit?: number;
+}
+
+/** The running Great Plains Trucking system. */
+export interface TruckingApp {
+  /** Fastify server with every route; `server.close()` shuts everything down in order. */
+  readonly server: HttpServer;
+  readonly queue: CommandQueue;
+  readonly projections: {
+    readonly shipments: ProjectionHandle;
+    readonly trucks: ProjectionHandle;
+    readonly accounts: ProjectionHandle;
+    readonly chargeOnDelivery: ProjectionHandle;
+  };
+}
+
+/**
+ * Composition root: wires the backend, the command queue with every handler, the projections,
+ * the delivery→charge listener and the HTTP routes, then starts the workers (which first finish
+ * commands accepted before a restart). `server.close()` stops the listener, finishes in-flight
+ * commands, stops projections and closes the store, in that order.
+ *
+ * @example
+ * const { server } = await createTruckingApp({ backend: openBackend({ dataDir: './data' }) });
+ * await server.listen({ port: 3000 });
+ */
+export const createTruckingApp = async (options: TruckingAppOptions): Promise<TruckingApp> => {
+  const { backend } = options;
+  const { store, commandLog, target } = backend;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const clock = options.clock ?? (() => new Date());
+  const newId = options.newId ?? randomUUID;
+
+  const queue = createCommandQueue({
+    store,
+    log: commandLog,
+    handlers: [
+      submitShipmentHandler,
+      assignTruckHandler,
+      shipShipmentHandler,
+      deliverShipmentHandler,
+      chargeCustomerHandler,
+      recordPaymentHandler,
+    ],
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    logger: logger.child({ component: 'command-queue' }),
+  });
+
+  const project = (projector: typeof shipmentsProjector): ProjectionHandle =>
+    startProjection({ store, projector, target, log: logger });
+  const projections = {
+    shipments: project(shipmentsProjector),
+    trucks: project(trucksProjector),
+    accounts: project(accountsProjector),
+    chargeOnDelivery: startProjection({
+      store,
+      projector: chargeOnDelivery(queue),
+      target: checkpointAfterWork(target),
+      log: logger,
+    }),
+  };
+
+  let accepting = false;
+  const server = createHttpServer({
+    logger,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    openapi: {
+      title: 'Great Plains Trucking',
+      version: '1.0.0',
+      description: 'Shipments, dispatch and accounting on Eventfold: every step is an event.',
+    },
+    ready: () => accepting,
+    onClose: [
+      // The listener first, so it enqueues nothing into a stopping queue; the queue then finishes
+      // the commands in flight, projections commit their last batch, and only then the store closes.
+      async () => {
+        accepting = false;
+        await projections.chargeOnDelivery.stop();
+      },
+      () => queue.stop(),
+      async () => {
+        await Promise.all([
+          projections.shipments.stop(),
+          projections.trucks.stop(),
+          projections.accounts.stop(),
+        ]);
+      },
+      () => backend.close(),
+    ],
+  });
+
+  const routeDeps: RouteDeps = { app: server, queue, clock, newId };
+  submitShipmentRoute(routeDeps);
+  assignTruckRoute(routeDeps);
+  shipShipmentRoute(routeDeps);
+  deliverShipmentRoute(routeDeps);
+  recordPaymentRoute(routeDeps);
+  commandStatusRoute(server, queue);
+
+  const freshness = createFreshness({
+    store,
+    commandLog,
+    ...(options.readWaitMs ? { waitMs: options.readWaitMs } : {}),
+  });
+  const db = backend.readModels;
+  shipmentsRoutes({ app: server, db, projection: projections.shipments, freshness });
+  shipmentEventsRoute({ app: server, store, freshness });
+  trucksRoutes({ app: server, db, projection: projections.trucks, freshness });
+  accountsRoutes({
+    app: server,
+    db,
+    projection: projections.accounts,
+    freshness,
+    chargeListener: projections.chargeOnDelivery,
+  });
+
+  // Workers start with the commands accepted before a restart, then follow new ones.
+  await queue.start();
+  accepting = true;
+  return { server, queue, projections };
+};

@@ -1,0 +1,20 @@
+import type { Database } from 'better-sqlite3';
+import type { ProjectionHandle } from 'eventfold';
+import { type HttpServer, notFoundAnswer } from 'eventfold/http';
+import type { FastifyReply } from 'fastify';
+import type { Freshness } from './freshness.js';
+
+/** What a read-model route needs: the server, the read connection, its projection and freshness waits. */
+export interface ReadRouteDeps {
+  readonly app: HttpServer;
+  /** The connection holding the read model's tables (the store's file). */
+  readonly db: () => Database;
+  readonly projection: ProjectionHandle;
+  readonly freshness: Freshness;
+}
+
+/** Answers the contract's 404 shape for an unknown resource on a read. */
+export const notFound = (reply: FastifyReply, what: string) => {
+  const { status, body } = notFoundAnswer(what);
+  return reply.status(status).send(body);
+};
