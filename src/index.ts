@@ -114,3 +114,4 @@ export {
   preCheckWhenIdle,
   queuedCommand,
 } from './commands/queue/index.js';
+export { DEFAULT_RESTART_DELAY_MS } from './projections/index.js';

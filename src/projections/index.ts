@@ -1,5 +1,5 @@
 export { applyBatch, DEFAULT_PROJECTION_BATCH_SIZE } from './batch.js';
 export { createMemoryTarget, type MemoryProjectionContext, type MemoryTarget } from './memory-target.js';
 export { catchUpProjection, rebuildProjection } from './rebuild.js';
-export { DEFAULT_WAIT_MS, startProjection } from './run.js';
+export { DEFAULT_RESTART_DELAY_MS, DEFAULT_WAIT_MS, startProjection } from './run.js';
 export type * from './types.js';

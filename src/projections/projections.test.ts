@@ -165,4 +165,50 @@ describe('projections (memory target)', () => {
     assert.equal(target.read().applied, 3);
     assert.deepEqual(await target.readCheckpoint('tally'), { position: head, version: 2 });
   });
+
+  it('with restart, a transient failure restarts from the checkpoint and applies the failed batch once', async () => {
+    const store = createMemoryStore();
+    const head = await seed(store, 4);
+    const target = createMemoryTarget(emptyTally);
+    const warnings: { msg: string; attempt: number }[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    let failures = 2;
+    const flaky = tally({
+      apply: (ctx, events) => {
+        tally().apply(ctx, events);
+        if (failures > 0 && events.some((event) => event.position === 5)) {
+          failures -= 1;
+          throw new Error('database busy');
+        }
+      },
+    });
+    const projection = startProjection({
+      store,
+      projector: flaky,
+      target,
+      batchSize: 2,
+      log,
+      restart: { maxAttempts: 2, delayMs: 1 },
+    });
+    assert.equal(await projection.waitForPosition(head), true);
+    assert.equal(target.read().applied, 4, 'every event applied exactly once');
+    assert.deepEqual(
+      warnings.map((line) => line.attempt),
+      [1, 2],
+    );
+    await projection.stop();
+    await projection.done;
+  });
+
+  it('after stop, waitForPosition answers false at once', async () => {
+    const store = createMemoryStore();
+    const projection = startProjection({
+      store,
+      projector: tally(),
+      target: createMemoryTarget(emptyTally),
+      log: silent,
+    });
+    await projection.stop();
+    assert.equal(await projection.waitForPosition(1, 60_000), false);
+  });
 });

@@ -7,6 +7,8 @@ import type { ProjectionHandle, ProjectionOptions } from './types.js';
 
 /** Default wait of `waitForPosition`. */
 export const DEFAULT_WAIT_MS = 5000;
+/** Default delay before the first restart of a failed projection (doubles on each next one). */
+export const DEFAULT_RESTART_DELAY_MS = 1000;
 
 interface Waiter {
   readonly position: number;
@@ -19,7 +21,8 @@ interface Waiter {
  * then follows live. Each batch and its checkpoint commit in one target transaction, so a restart
  * resumes exactly after the last committed batch. A failing projector stops the projection: an
  * `error` log line `{ projection, position, err }`, `done` rejects, pending waits reject; start it
- * again to resume from its checkpoint.
+ * again to resume from its checkpoint. With `restart`, it first restarts itself from its checkpoint
+ * (a `warn` line each time, exponential backoff) before giving up.
  *
  * ```ts
  * const projection = startProjection({ store, projector: shipmentsList, target: createSqliteTarget(store) });
@@ -52,7 +55,9 @@ export const startProjection = <Ctx, Result extends void | Promise<void>>(
     const prepared = await prepareProjection(projector, target);
     if (prepared.reset)
       log.info({ version: projector.version ?? 1 }, 'projector version changed: rebuilding');
-    processed = prepared.position;
+    // After a restart the in-memory position may be ahead of the stored checkpoint (batches the
+    // filter skipped are not checkpointed); both are safe starting points for waiters.
+    processed = Math.max(processed, prepared.position);
     if (stopped) return;
     log.debug({ position: processed }, 'projection starting');
     const current = store.subscribe({
@@ -65,7 +70,41 @@ export const startProjection = <Ctx, Result extends void | Promise<void>>(
     await current.done;
   };
 
-  const done = run().catch((error: unknown) => {
+  const restarts = options.restart?.maxAttempts ?? 0;
+  const baseDelay = options.restart?.delayMs ?? DEFAULT_RESTART_DELAY_MS;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  // Each restart resumes from the stored checkpoint, so a batch that failed is applied whole, once.
+  const runWithRestarts = async (): Promise<void> => {
+    let attempt = 0;
+    for (;;) {
+      const from = processed;
+      try {
+        return await run();
+      } catch (error) {
+        // A run that made progress before failing starts a new series of attempts.
+        attempt = processed > from ? 1 : attempt + 1;
+        if (stopped || attempt > restarts) throw error;
+        const delayMs = baseDelay * 2 ** (attempt - 1);
+        log.warn(
+          { err: error, position: processed, attempt, delayMs },
+          'projection failed: restarting from its checkpoint',
+        );
+        await pause(delayMs);
+        if (stopped) return;
+      }
+    }
+  };
+
+  const done = runWithRestarts().catch((error: unknown) => {
     failure = { error };
     log.error({ err: error, position: processed }, 'projection stopped: projector or store failed');
     const pending = waiters;
@@ -83,6 +122,7 @@ export const startProjection = <Ctx, Result extends void | Promise<void>>(
       validatePosition('position', position);
       if (failure) return Promise.reject(failure.error);
       if (processed >= position) return Promise.resolve(true);
+      if (stopped) return Promise.resolve(false);
       return new Promise<boolean>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters = waiters.filter((waiter) => waiter !== entry);
@@ -108,6 +148,7 @@ export const startProjection = <Ctx, Result extends void | Promise<void>>(
     },
     stop: async () => {
       stopped = true;
+      wake?.();
       await subscription?.stop();
       await done.catch(() => undefined);
       const pending = waiters;

@@ -64,6 +64,11 @@ export interface ProjectionOptions<Ctx, Result extends void | Promise<void>> {
   /** Largest batch applied in one transaction. Default 500. */
   readonly batchSize?: number;
   readonly log?: Logger;
+  /**
+   * Restart from the checkpoint after a failure, up to `maxAttempts` times in a row, waiting `delayMs`
+   * (default 1000) doubled on each attempt. Default: no restart — the first failure stops it.
+   */
+  readonly restart?: { readonly maxAttempts: number; readonly delayMs?: number };
 }
 
 /** Lag of a running projection, in global positions. */
