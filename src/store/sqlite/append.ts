@@ -29,8 +29,12 @@ export interface Appender {
     events: readonly NewEvent[],
     options?: AppendOptions,
   ) => PreparedAppend;
-  /** Runs a prepared append; must be called inside a write transaction. Throws typed errors. */
-  readonly run: (tx: SqliteTransaction, input: PreparedAppend) => AppendResult;
+  /**
+   * Runs a prepared append; must be called inside a write transaction. Throws typed errors.
+   * `nested`: the append is one step of larger work (`tx.append`) whose caller may catch its error
+   * and go on, so it needs a savepoint of its own; a queued append is undone by the writer instead.
+   */
+  readonly run: (tx: SqliteTransaction, input: PreparedAppend, nested: boolean) => AppendResult;
 }
 
 const resultOf = (streamId: string, events: readonly RecordedEvent[], next: number, duplicate: boolean) => ({
@@ -89,7 +93,16 @@ export const createAppender = ({
     }
   };
 
-  const run = (tx: SqliteTransaction, input: PreparedAppend): AppendResult => {
+  const writeAndProject = (
+    tx: SqliteTransaction,
+    recorded: readonly RecordedEvent[],
+    streamId: string,
+  ): void => {
+    write(recorded, streamId);
+    for (const projection of inlineProjections) projection.apply(tx, recorded);
+  };
+
+  const run = (tx: SqliteTransaction, input: PreparedAppend, nested: boolean): AppendResult => {
     const { streamId } = input;
     const ids = input.events.map((event) => event.id);
     assertDistinctIds(ids);
@@ -110,20 +123,22 @@ export const createAppender = ({
     const recorded = input.events.map((event, index) =>
       recordEvent(event, { streamId, revision: base + 1 + index, position: head + 1 + index, now }, options),
     );
-    // A savepoint of its own: when a write or an inline projection throws, the events written so far
-    // are undone even if the caller (`transaction` work) catches the error and carries on.
-    statements.savepoint('ef_append').run();
-    try {
-      write(recorded, streamId);
-      for (const projection of inlineProjections) projection.apply(tx, recorded);
-      statements.release('ef_append').run();
-    } catch (error) {
-      // After an I/O or disk-full error SQLite may have rolled back the whole transaction already.
-      if (statements.begin.database.inTransaction) {
-        statements.rollbackTo('ef_append').run();
+    if (!nested) writeAndProject(tx, recorded, streamId);
+    else {
+      // When a write or an inline projection throws, the events written so far are undone even
+      // though the caller's work may catch the error and carry on.
+      statements.savepoint('ef_append').run();
+      try {
+        writeAndProject(tx, recorded, streamId);
         statements.release('ef_append').run();
+      } catch (error) {
+        // After an I/O or disk-full error SQLite may have rolled back the whole transaction already.
+        if (statements.begin.database.inTransaction) {
+          statements.rollbackTo('ef_append').run();
+          statements.release('ef_append').run();
+        }
+        throw error;
       }
-      throw error;
     }
     return resultOf(streamId, recorded, base + recorded.length, false);
   };

@@ -92,7 +92,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
       database: db,
       append: (streamId, events, appendOptions) => {
         if (!context.active()) throw new ValidationError('tx.append: the transaction is already finished');
-        return appender.run(tx, appender.prepare(streamId, events, appendOptions));
+        return appender.run(tx, appender.prepare(streamId, events, appendOptions), true);
       },
       afterCommit: context.afterCommit,
     };
@@ -108,7 +108,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     append: async (streamId, events, appendOptions) => {
       ensureOpen();
       const input = appender.prepare(streamId, events, appendOptions);
-      return writer.enqueue((context) => appender.run(transactionFor(context), input));
+      return writer.enqueue((context) => appender.run(transactionFor(context), input, false));
     },
     transaction: async (work) => {
       ensureOpen();

@@ -62,7 +62,11 @@ export const createGroupCommitWriter = (options: WriterOptions): GroupCommitWrit
   let queue: QueuedWrite[] = [];
   let scheduled = false;
 
-  const runWrite = (write: QueuedWrite): Outcome => {
+  /**
+   * Runs one write. `isolate` wraps it in a savepoint so its failure undoes only its own changes;
+   * a batch of one skips that (two statements per write) and rolls the whole transaction back instead.
+   */
+  const runWrite = (write: QueuedWrite, isolate: boolean): Outcome => {
     const callbacks: (() => void)[] = [];
     let open = true;
     const context: WriteContext = {
@@ -72,17 +76,17 @@ export const createGroupCommitWriter = (options: WriterOptions): GroupCommitWrit
       },
       active: () => open,
     };
-    statements.savepoint('ef_item').run();
+    if (isolate) statements.savepoint('ef_item').run();
     try {
       const value = write.work(context);
       if (isThenable(value))
         throw new ValidationError('transaction work must be synchronous (it returned a promise)');
-      statements.release('ef_item').run();
+      if (isolate) statements.release('ef_item').run();
       return { write, ok: true, value, callbacks };
     } catch (error) {
       // SQLite rolls the whole transaction back by itself on some errors (I/O, disk full);
       // then there is no savepoint left to return to and the batch is lost (see runBatch).
-      if (db.inTransaction) {
+      if (isolate && db.inTransaction) {
         statements.rollbackTo('ef_item').run();
         statements.release('ef_item').run();
       }
@@ -105,10 +109,11 @@ export const createGroupCommitWriter = (options: WriterOptions): GroupCommitWrit
       return;
     }
     const outcomes: Outcome[] = [];
+    const isolate = batch.length > 1;
     for (const [index, write] of batch.entries()) {
       let outcome: Outcome;
       try {
-        outcome = runWrite(write);
+        outcome = runWrite(write, isolate);
       } catch (error) {
         // The savepoint machinery itself failed: nothing in this batch can be trusted to commit.
         if (db.inTransaction) statements.rollback.run();
@@ -123,6 +128,12 @@ export const createGroupCommitWriter = (options: WriterOptions): GroupCommitWrit
         for (const rest of batch.slice(index + 1)) rest.reject(lost);
         return;
       }
+    }
+    const [only] = outcomes;
+    if (!isolate && only !== undefined && !only.ok) {
+      statements.rollback.run();
+      only.write.reject(only.error);
+      return;
     }
     try {
       statements.commit.run();
