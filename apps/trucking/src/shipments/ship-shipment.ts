@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { type CommandSpec, type Decider, isRejection, type Message, queuedCommand, reject } from 'eventfold';
 import { commandRoute } from 'eventfold/http';
-import { IdString, type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
+import { type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
   evolveShipment,
   type ShipmentEvent,
