@@ -78,6 +78,8 @@ export interface DecideOptions extends CommandContext {
   /**
    * Give events ids derived from the command id (`${commandId}/${index}`) when the decider left the
    * id out, so processing the same command twice is an idempotent append. Requires `commandId`.
+   * It protects against a repeat that decides the same events; a decider that refuses the repeat
+   * (e.g. "already delivered") still refuses, so dedupe commands by id upstream (the queued path does).
    */
   readonly deterministicIds?: boolean;
   readonly snapshots?: SnapshotOptions;
