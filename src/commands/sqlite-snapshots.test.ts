@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { handle, snapshotKey } from 'eventfold';
+import { createSqliteSnapshotStore } from 'eventfold/sqlite';
 import { withTempSqliteStore } from 'eventfold/testing';
 import { counterSpec, increment } from './examples.test-support.js';
-import { createSqliteSnapshotStore } from './sqlite-snapshots.js';
 
 describe('SQLite snapshot store', () => {
   it('keeps snapshots in the store file across a restart, with identical results to no snapshots', () =>

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Projector } from 'eventfold';
 import { handle, rebuildProjection, startProjection } from 'eventfold';
+import {
+  createSqliteTarget,
+  prepareSqliteInlineProjection,
+  type SqliteProjectionContext,
+  sqliteInlineProjection,
+} from 'eventfold/sqlite';
 import { withTempSqliteStore } from 'eventfold/testing';
 import { pino } from 'pino';
 import { counterSpec, increment } from '../commands/examples.test-support.js';
-import { prepareSqliteInlineProjection, sqliteInlineProjection } from './sqlite-inline.js';
-import { createSqliteTarget, type SqliteProjectionContext } from './sqlite-target.js';
 
 const silent = pino({ level: 'silent' });
 
