@@ -121,6 +121,8 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
     ],
   });
 
+  // Let the OpenAPI plugin load first: it documents only routes added after its onRoute hook exists.
+  await server.after();
   const routeDeps: RouteDeps = { app: server, queue, clock, newId };
   submitShipmentRoute(routeDeps);
   assignTruckRoute(routeDeps);

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import { projectorSpec, sqliteProjection } from 'eventfold/testing';
+import { submitted } from '../shipments/fixtures.test-support.js';
+import { accountsProjector, getAccount } from './accounts-view.js';
+import type { CustomerCharged, PaymentRecorded } from './events.js';
+
+const charged = (shipmentId: string, amountCents: number): CustomerCharged => ({
+  type: 'CustomerCharged',
+  data: { accountId: 'C1', shipmentId, amountCents, chargedAt: '2026-01-01T11:00:00.000Z' },
+});
+const paid = (paymentId: string, amountCents: number): PaymentRecorded => ({
+  type: 'PaymentRecorded',
+  data: { accountId: 'C1', paymentId, amountCents, paidAt: '2026-01-02T08:00:00.000Z' },
+});
+const account = (id: string) => sqliteProjection((db) => getAccount(db, id) ?? null);
+
+test('accounts view: balance = paid − charged, with every transaction in order', async () => {
+  await projectorSpec(accountsProjector, account('C1'))
+    .given([charged('S1', 15_000), paid('P1', 10_000), charged('S2', 6_000)])
+    .then({
+      accountId: 'C1',
+      balanceCents: -11_000,
+      chargedCents: 21_000,
+      paidCents: 10_000,
+      transactions: [
+        { type: 'charge', amountCents: 15_000, shipmentId: 'S1', at: '2026-01-01T11:00:00.000Z' },
+        { type: 'payment', amountCents: 10_000, paymentId: 'P1', at: '2026-01-02T08:00:00.000Z' },
+        { type: 'charge', amountCents: 6_000, shipmentId: 'S2', at: '2026-01-01T11:00:00.000Z' },
+      ],
+    });
+});
+
+test('accounts view: an account exists from its first shipment, at zero', async () => {
+  await projectorSpec(accountsProjector, account('C1'))
+    .given([submitted('S1', 'C1')])
+    .then({ accountId: 'C1', balanceCents: 0, chargedCents: 0, paidCents: 0, transactions: [] });
+});
+
+test('accounts view: an unknown customer has no account', async () => {
+  await projectorSpec(accountsProjector, account('C9'))
+    .given([submitted('S1', 'C1'), paid('P1', 5)])
+    .then(null);
+});

@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTruckingApp, type TruckingApp } from '../src/app.js';
+import { openBackend } from '../src/backend.js';
+
+/** A JSON answer of the server under test. */
+export interface Answer {
+  readonly status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON fields.
+  readonly body: any;
+  readonly headers: Record<string, unknown>;
+}
+
+export interface TestApp {
+  readonly app: TruckingApp;
+  readonly request: (
+    method: 'GET' | 'POST',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<Answer>;
+  /** Submits a shipment and waits for it; returns its id. */
+  readonly submit: (overrides?: Record<string, unknown>) => Promise<string>;
+  readonly close: () => Promise<void>;
+}
+
+export const shipmentBody = (overrides: Record<string, unknown> = {}) => ({
+  customerId: 'C1',
+  pickupAddress: '1 Depot Rd, Omaha, NE',
+  destinationAddress: '9 Main St, Wichita, KS',
+  weightKg: 1200,
+  ...overrides,
+});
+
+/** The trucking app on its own temp SQLite file, exercised in-process with `inject`. */
+export const startTestApp = async (): Promise<TestApp> => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'trucking-test-'));
+  const app = await createTruckingApp({ backend: openBackend({ dataDir, durability: 'normal' }) });
+  const request: TestApp['request'] = async (method, url, body, headers = {}) => {
+    const response = await app.server.inject({
+      method,
+      url,
+      headers,
+      ...(body === undefined
+        ? {}
+        : typeof body === 'string'
+          ? { payload: body }
+          : { payload: body as object }),
+    });
+    const text = response.body;
+    return {
+      status: response.statusCode,
+      body: text ? JSON.parse(text) : undefined,
+      headers: response.headers,
+    };
+  };
+  return {
+    app,
+    request,
+    submit: async (overrides = {}) => {
+      const answer = await request('POST', '/shipments?wait=true', shipmentBody(overrides));
+      if (answer.status !== 200)
+        throw new Error(`submit failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body.shipmentId as string;
+    },
+    close: async () => {
+      await app.server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
