@@ -210,4 +210,35 @@ describe('prepareDecision (decide without appending)', () => {
       code: 'VALIDATION',
     });
   });
+
+  it('a stream whose events are all truncated is appended to at its real revision', async () => {
+    const store = createMemoryStore();
+    await handle(store, counterSpec, increment('t', 50));
+    await handle(store, counterSpec, increment('t', 50));
+    await store.truncateStream('counter-t', 2);
+    // The visible stream is empty, so the decider starts from scratch (the limit is not reached)…
+    const result = await handle(store, counterSpec, increment('t', 1), { retries: 0 });
+    // …and the append expected revision 1, the stream's real last revision.
+    assert.equal(result.nextExpectedRevision, 2);
+    assert.deepEqual(result.state, { total: 1, increments: 1 });
+  });
+
+  it('keeps ids the decider chose and its own metadata next to the command context', async () => {
+    const store = createMemoryStore();
+    const spec = {
+      ...counterSpec,
+      decider: {
+        ...counterSpec.decider,
+        decide: () => [{ type: 'Incremented', data: { by: 1 }, id: 'chosen', metadata: { reason: 'test' } }],
+      },
+    };
+    const result = await handle(store, spec, increment('m'), { commandId: 'c9', deterministicIds: true });
+    assert.equal(result.events[0]?.id, 'chosen');
+    assert.deepEqual(result.events[0]?.metadata, {
+      reason: 'test',
+      commandId: 'c9',
+      correlationId: 'c9',
+      causationId: 'c9',
+    });
+  });
 });

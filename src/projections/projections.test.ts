@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  catchUpProjection,
   createMemoryStore,
   createMemoryTarget,
   type EventStore,
@@ -210,5 +211,16 @@ describe('projections (memory target)', () => {
     });
     await projection.stop();
     assert.equal(await projection.waitForPosition(1, 60_000), false);
+  });
+
+  it('catchUpProjection applies what is new since the checkpoint, once', async () => {
+    const store = createMemoryStore();
+    const target = createMemoryTarget(emptyTally);
+    const first = await seed(store, 3);
+    assert.equal(await catchUpProjection({ store, projector: tally(), target, batchSize: 2 }), first);
+    const second = await seed(store, 2);
+    assert.equal(await catchUpProjection({ store, projector: tally(), target }), second);
+    assert.equal(target.read().applied, 5);
+    assert.deepEqual(await target.readCheckpoint('tally'), { position: second, version: 1 });
   });
 });
