@@ -26,7 +26,9 @@ test('20 concurrent assignments of one truck to 20 shipments: exactly one wins',
   );
   assert.deepEqual(truck, { truckId: 'T-race', status: 'occupied', shipmentId: winner });
   // The store holds exactly one TruckAssigned for the truck: the DCB condition, not luck.
-  const assigned = (await t.app.server.inject({ method: 'GET', url: '/shipments?customerId=RACE&status=assigned' })).json();
+  const assigned = (
+    await t.app.server.inject({ method: 'GET', url: '/shipments?customerId=RACE&status=assigned' })
+  ).json();
   assert.deepEqual(
     assigned.items.map((item: { shipmentId: string }) => item.shipmentId),
     [winner],
@@ -35,7 +37,10 @@ test('20 concurrent assignments of one truck to 20 shipments: exactly one wins',
 
 test('10 concurrent deliveries of one shipment: one wins, exactly one charge', async () => {
   const id = await t.submit({ customerId: 'RACE-DELIVER' });
-  assert.equal((await t.request('POST', `/shipments/${id}/assign?wait=true`, { truckId: 'T-rd' })).status, 200);
+  assert.equal(
+    (await t.request('POST', `/shipments/${id}/assign?wait=true`, { truckId: 'T-rd' })).status,
+    200,
+  );
   assert.equal((await t.request('POST', `/shipments/${id}/ship?wait=true`, {})).status, 200);
   const answers = await Promise.all(
     Array.from({ length: 10 }, (_, index) =>
@@ -59,7 +64,9 @@ test('concurrent reassignments over a pool of trucks never put two shipments on 
   await Promise.all(
     shipments.flatMap((id, index) =>
       [0, 1, 2].map((round) =>
-        t.request('POST', `/shipments/${id}/assign?wait=true`, { truckId: trucks[(index + round) % trucks.length] }),
+        t.request('POST', `/shipments/${id}/assign?wait=true`, {
+          truckId: trucks[(index + round) % trucks.length],
+        }),
       ),
     ),
   );
