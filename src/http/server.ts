@@ -1,12 +1,19 @@
-import swagger from '@fastify/swagger';
+import { fastifySwagger } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { notFoundAnswer, toErrorAnswer } from './errors.js';
 import type { HttpServer, HttpServerOptions } from './types.js';
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** An empty plugin carrying a name, as fastify-plugin would mark it (skip-override + meta). */
+const pluginNamed = (name: string) =>
+  Object.assign((_instance: unknown, _options: unknown, done: () => void) => done(), {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('plugin-meta')]: { name },
+  });
 
 /**
  * Builds a Fastify server with Eventfold's HTTP conventions: strict validation (unknown fields
@@ -43,15 +50,28 @@ export const createHttpServer = (options: HttpServerOptions = {}): HttpServer =>
   });
 
   if (options.docs !== false) {
-    void app.register(swagger, {
-      openapi: {
-        info: {
-          title: options.openapi?.title ?? 'Eventfold API',
-          version: options.openapi?.version ?? '1.0.0',
-          ...(options.openapi?.description ? { description: options.openapi.description } : {}),
+    // @fastify/swagger documents routes through an onRoute hook, which only sees routes added
+    // after the plugin loaded — and `register` defers loading until `ready()`, after the app
+    // added its routes. Its setup is synchronous, so run it on the root instance right now: the
+    // factory stays synchronous and every route is documented.
+    fastifySwagger(
+      // Same instance; the plugin's signature just does not carry the TypeBox type provider.
+      app as unknown as FastifyInstance,
+      {
+        openapi: {
+          info: {
+            title: options.openapi?.title ?? 'Eventfold API',
+            version: options.openapi?.version ?? '1.0.0',
+            ...(options.openapi?.description ? { description: options.openapi.description } : {}),
+          },
         },
       },
-    });
+      (error) => {
+        if (error) throw error;
+      },
+    );
+    // The UI plugin checks that a plugin named @fastify/swagger was registered: say it was.
+    void app.register(pluginNamed('@fastify/swagger'));
     void app.register(swaggerUi, { routePrefix: '/docs' });
   }
 
