@@ -229,7 +229,9 @@ describe('prepareDecision (decide without appending)', () => {
       ...counterSpec,
       decider: {
         ...counterSpec.decider,
-        decide: () => [{ type: 'Incremented', data: { by: 1 }, id: 'chosen', metadata: { reason: 'test' } }],
+        decide: () => [
+          { type: 'Incremented' as const, data: { by: 1 }, id: 'chosen', metadata: { reason: 'test' } },
+        ],
       },
     };
     const result = await handle(store, spec, increment('m'), { commandId: 'c9', deterministicIds: true });
