@@ -348,40 +348,81 @@ const appendUntilKilled = (path: string, wanted: number): Promise<Ack[]> =>
     });
   });
 
-describe('sqlite store: crash safety', () => {
+/**
+ * Checks a file written by crash children: every acknowledged append is stored where it was
+ * acknowledged, positions are dense from 1 (no duplicate, no hole), every stream's revisions are
+ * dense from 0, and SQLite's own integrity and foreign-key checks pass.
+ */
+const assertConsistent = async (store: SqliteEventStore, acks: readonly Ack[]): Promise<void> => {
+  const db = store.database;
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  assert.deepEqual(db.pragma('foreign_key_check'), []);
+  const log = await store.readAll();
+  const byPosition = new Map(log.map((event) => [event.position, event]));
+  for (const ack of acks) {
+    const stored = byPosition.get(ack.position);
+    assert.ok(stored, `acknowledged position ${ack.position} is missing`);
+    assert.equal(stored.streamId, ack.streamId);
+    assert.equal(stored.revision, ack.revision);
+  }
+  assert.equal(new Set(acks.map((ack) => ack.position)).size, acks.length, 'no position acknowledged twice');
+  assert.deepEqual(
+    log.map((event) => event.position),
+    log.map((_, index) => index + 1),
+  );
+  for (const streamId of new Set(log.map((event) => event.streamId))) {
+    const events = await store.readStream(streamId);
+    assert.deepEqual(
+      events.map((event) => event.revision),
+      events.map((_, index) => index),
+    );
+    assert.equal((await store.streamState(streamId)).revision, events.length - 1);
+  }
+  const tagRows = db.prepare('SELECT count(*) FROM ef_event_tags').pluck().get();
+  assert.equal(tagRows, log.length, 'one tag row per event');
+};
+
+describe('sqlite store: crash safety and other processes', () => {
   test('every append acknowledged before SIGKILL is in the file, and the file is consistent', () =>
     withFile(async (file) => {
       const acks = await appendUntilKilled(file.path, 400);
       assert.ok(acks.length >= 400);
       const store = file.open();
-      const db = store.database;
-      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      assert.deepEqual(db.pragma('foreign_key_check'), []);
-      const log = await store.readAll();
-      const byPosition = new Map(log.map((event) => [event.position, event]));
-      for (const ack of acks) {
-        const stored = byPosition.get(ack.position);
-        assert.ok(stored, `acknowledged position ${ack.position} is missing`);
-        assert.equal(stored.streamId, ack.streamId);
-        assert.equal(stored.revision, ack.revision);
-      }
-      // Positions are dense from 1, and every stream's revisions are dense from 0 and match its row.
-      assert.deepEqual(
-        log.map((event) => event.position),
-        log.map((_, index) => index + 1),
-      );
-      for (const streamId of new Set(log.map((event) => event.streamId))) {
-        const events = await store.readStream(streamId);
-        assert.deepEqual(
-          events.map((event) => event.revision),
-          events.map((_, index) => index),
-        );
-        assert.equal((await store.streamState(streamId)).revision, events.length - 1);
-      }
-      const tagRows = db.prepare('SELECT count(*) FROM ef_event_tags').pluck().get();
-      assert.equal(tagRows, log.length, 'one tag row per event');
+      await assertConsistent(store, acks);
       // The file stays writable after recovery.
+      const head = await store.headPosition();
       const next = await store.append('after-crash', [{ type: 'A', data: {} }]);
-      assert.equal(next.position, log.length + 1);
+      assert.equal(next.position, head + 1);
+    }));
+
+  test('two processes appending to one file never share a position', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      await store.append('existing', [{ type: 'A', data: {}, tags: ['writer:x'] }]);
+      const [first, second] = await Promise.all([
+        appendUntilKilled(file.path, 300),
+        appendUntilKilled(file.path, 300),
+      ]);
+      const acks = [...(first ?? []), ...(second ?? [])];
+      await assertConsistent(store, acks);
+    }));
+
+  test('a store sees appends made through another connection on the same file', () =>
+    withFile(async (file) => {
+      const writer = file.open();
+      const reader = file.open();
+      const seen: number[] = [];
+      const subscription = reader.subscribe({
+        onEvents: (events) => void seen.push(...events.map((e) => e.position)),
+      });
+      // The reader's own append signal never fires: only its poll can find these.
+      await writer.append('s', [{ type: 'A', data: {} }]);
+      await writer.append('s', [{ type: 'A', data: {} }]);
+      const deadline = Date.now() + 30_000;
+      while (seen.length < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      await subscription.stop();
+      assert.deepEqual(seen, [1, 2]);
+      assert.equal(await reader.headPosition(), 2);
     }));
 });
