@@ -259,6 +259,20 @@ describe('sqlite store: group commit', () => {
       assert.equal(await store.headPosition(), 0);
     }));
 
+  test('work that ends the write transaction itself is refused, and the store keeps working', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      await assert.rejects(
+        store.transaction((tx) => {
+          tx.append('s', [{ type: 'A', data: {} }]);
+          tx.database.exec('ROLLBACK');
+        }),
+        isValidationError,
+      );
+      assert.equal(await store.headPosition(), 0);
+      assert.equal((await store.append('s', [{ type: 'A', data: {} }])).position, 1);
+    }));
+
   test('inline projections run inside the append; a throwing one aborts only its append', () =>
     withFile(async (file) => {
       const setup = file.open();

@@ -123,7 +123,11 @@ export const createGroupCommitWriter = (options: WriterOptions): GroupCommitWrit
       }
       outcomes.push(outcome);
       if (!db.inTransaction) {
-        const lost = outcome.ok ? new Error('transaction was rolled back') : outcome.error;
+        // A failed write here means SQLite rolled everything back (I/O error, disk full); a
+        // successful one means the work ran COMMIT or ROLLBACK on the connection itself.
+        const lost = outcome.ok
+          ? new ValidationError('transaction work must not end the write transaction (COMMIT/ROLLBACK)')
+          : outcome.error;
         failAll(outcomes, lost);
         for (const rest of batch.slice(index + 1)) rest.reject(lost);
         return;
