@@ -38,7 +38,7 @@ const selectEvents = async (
 
 /**
  * The global log after a position, in position order. Safe for subscribers as is: positions are
- * handed out under the head-row lock in commit order, so no lower position can still appear.
+ * handed out under the append lock in commit order, so no lower position can still appear.
  */
 export const readAllAfter = (
   client: Queryable,
@@ -95,26 +95,31 @@ export const readByQueryAfter = (
 };
 
 interface StreamRow {
+  /** Last revision ever written, -1 when none. */
   readonly revision: string;
   readonly deleted_before: string;
   readonly metadata: StreamMetadata;
 }
 
-const readStreamRow = async (
+/** The stream's last revision (from the events index) and its row (deletion, metadata) in one statement. */
+export const readStreamRow = async (
   client: Queryable,
   names: SchemaNames,
   streamId: string,
 ): Promise<StreamRow | undefined> => {
   const result = await client.query<StreamRow>({
     name: `${names.statementPrefix}stream-row`,
-    text: `select revision, deleted_before, metadata from ${names.streams} where stream_id = $1`,
+    text: `select coalesce((select max(e.revision) from ${names.events} e where e.stream_id = $1), -1) as revision,
+        coalesce(s.deleted_before, 0) as deleted_before, coalesce(s.metadata, '{}') as metadata, s.stream_id
+      from (select 1) as one left join ${names.streams} s on s.stream_id = $1`,
     values: [streamId],
   });
-  return result.rows[0];
+  const row = result.rows[0] as (StreamRow & { stream_id: string | null }) | undefined;
+  return row && (row.stream_id !== null || Number(row.revision) >= 0) ? row : undefined;
 };
 
 /** The revision appends are checked against: the last one, or -1 when none is live (never written or deleted). */
-const liveRevision = (row: StreamRow | undefined): number => {
+export const liveRevision = (row: StreamRow | undefined): number => {
   if (!row) return -1;
   const last = Number(row.revision);
   return last >= Number(row.deleted_before) ? last : -1;
@@ -172,11 +177,11 @@ export const readStreamEvents = async (
   });
 };
 
-/** Global position of the newest committed event (0 when empty). */
+/** Global position of the newest committed event (0 when empty): the last entry of the primary key. */
 export const readHeadPosition = async (client: Queryable, names: SchemaNames): Promise<number> => {
   const result = await client.query<{ position: string }>({
     name: `${names.statementPrefix}head`,
-    text: `select position from ${names.head}`,
+    text: `select coalesce(max(position), 0) as position from ${names.events}`,
     values: [],
   });
   return Number(result.rows[0]?.position ?? 0);

@@ -29,7 +29,11 @@ export interface SchemaNames {
   readonly schema: string;
   readonly events: string;
   readonly streams: string;
-  readonly head: string;
+  /**
+   * SQL taking the schema's append lock until the transaction ends (see schema/v1-initial.ts).
+   * Advisory, so it costs no row write; two schemas whose names hash alike merely share it.
+   */
+  readonly appendLock: string;
   readonly migrations: string;
   readonly appendBatch: string;
   /**
@@ -47,7 +51,7 @@ export const schemaNames = (schema: string): SchemaNames => {
     schema,
     events: `${q}.events`,
     streams: `${q}.streams`,
-    head: `${q}.head`,
+    appendLock: `pg_advisory_xact_lock(hashtext('eventfold:append'), hashtext('${schema.replaceAll("'", "''")}'))`,
     migrations: `${q}.schema_migrations`,
     appendBatch: `${q}.append_batch`,
     channel: `eventfold:${schema}`.slice(0, MAX_IDENTIFIER_LENGTH),

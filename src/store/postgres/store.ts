@@ -16,10 +16,12 @@ import {
 } from '../shared/validate.js';
 import { createAppendBatcher, executeBatch, prepareAppend, settleAppend } from './append.js';
 import {
+  liveRevision,
   readAllAfter,
   readByQueryAfter,
   readHeadPosition,
   readStreamEvents,
+  readStreamRow,
   readStreamState,
 } from './read.js';
 import { migrate } from './schema/migrations.js';
@@ -87,17 +89,23 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
     return migrated;
   };
 
-  const withLockedStream = async (streamId: string, work: (client: pg.PoolClient) => Promise<void>) => {
+  /**
+   * deleteStream checks the expectation and moves deleted_before under the append lock, so no
+   * append can slip between its check and its write.
+   */
+  const deleteUnderAppendLock = async (streamId: string, expected: ExpectedRevision): Promise<void> => {
     const client = await pool.connect();
     try {
       await client.query('begin');
-      // The row must exist to be locked; the lock orders this change against appends to the stream.
+      await client.query(`select ${names.appendLock}`);
+      const row = await readStreamRow(client, names, streamId);
+      const conflict = checkExpectedRevision(streamId, expected, liveRevision(row));
+      if (conflict) throw conflict;
       await client.query(
-        `insert into ${names.streams} (stream_id) values ($1) on conflict (stream_id) do nothing`,
-        [streamId],
+        `insert into ${names.streams} (stream_id, deleted_before) values ($1, $2)
+         on conflict (stream_id) do update set deleted_before = excluded.deleted_before`,
+        [streamId, Number(row?.revision ?? -1) + 1],
       );
-      await client.query(`select 1 from ${names.streams} where stream_id = $1 for update`, [streamId]);
-      await work(client);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
@@ -219,15 +227,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
       guarded(async () => {
         validateStreamId(streamId);
         const expected: ExpectedRevision = validateExpectedRevision(deleteOptions.expectedRevision);
-        await withLockedStream(streamId, async (client) => {
-          const state = await readStreamState(client, names, streamId);
-          const conflict = checkExpectedRevision(streamId, expected, state.revision);
-          if (conflict) throw conflict;
-          await client.query(
-            `update ${names.streams} set deleted_before = revision + 1 where stream_id = $1`,
-            [streamId],
-          );
-        });
+        await deleteUnderAppendLock(streamId, expected);
       }),
     truncateStream: (streamId, beforeRevision) =>
       guarded(async () => {

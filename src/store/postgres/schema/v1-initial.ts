@@ -1,32 +1,29 @@
 import type { SchemaNames } from '../sql.js';
 
 /**
- * Version 1: the event log, the stream table, the head row and the append function.
+ * Version 1: the event log, the stream table and the append function.
  *
- * Why one `head` row: every append locks it first and keeps the lock until commit, so positions
- * are handed out in commit order. A reader that sees position p therefore already sees every
- * position below p: a subscriber can never skip an event whose transaction commits late (the
- * in-flight transaction problem). The alternative — a sequence plus `pg_current_xact_id()` and
- * reading below `pg_snapshot_xmin` (Marten, Emmett) — lets positions commit out of order: any
- * long transaction anywhere in the cluster stalls every reader, a reader does not see its own
- * append at once, and sequence gaps appear on rollback. The lock also makes every append check
- * (expected revision, DCB condition, idempotency) race-free without SERIALIZABLE retries: appends
- * are serial, each check reads data that cannot change before its commit. Its cost — one commit
- * at a time — is won back by group commit in the client (many appends per `append_batch` call and
- * per commit), see append.ts.
+ * Why one append lock per schema (a transaction-level advisory lock, `names.appendLock`): every
+ * append takes it first and keeps it until commit, so positions are handed out in commit order. A
+ * reader that sees position p therefore already sees every position below p: a subscriber can
+ * never skip an event whose transaction commits late (the in-flight transaction problem), and
+ * positions stay gapless because a rolled-back append hands its positions to the next one. The
+ * alternative — a sequence plus `pg_current_xact_id()` and reading below `pg_snapshot_xmin`
+ * (Marten, Emmett) — lets positions commit out of order: any long write transaction anywhere in the
+ * cluster holds every reader back, a writer does not read its own append at once, sequence values
+ * leak on rollback, and xid order is not position order (a transaction with an older xid can draw a
+ * later position), so readers must checkpoint on (xid, position) rather than a plain position. The lock also makes every append check (expected revision, DCB condition, idempotency)
+ * race-free without SERIALIZABLE retries: appends are serial, so what a check reads cannot change
+ * before its commit. Its cost — one append commit at a time per schema — is won back by group
+ * commit in the client (many appends per `append_batch` call and per commit, see append.ts), and by
+ * keeping the locked work small: an append writes only its event rows (the head and each stream's
+ * last revision are read from the indexes, never stored in a row every append would update).
  */
 export const v1Initial = (n: SchemaNames): string => `
-create table if not exists ${n.head} (
-  id boolean primary key default true check (id),
-  position bigint not null
-);
-insert into ${n.head} (id, position) values (true, 0) on conflict (id) do nothing;
-
--- One row per stream that was ever written or given metadata. revision = last revision ever written
--- (-1: none); revisions below deleted_before are soft-deleted.
+-- Only streams that were soft-deleted or given metadata have a row: appends never write here.
+-- Revisions below deleted_before are soft-deleted.
 create table if not exists ${n.streams} (
   stream_id text primary key,
-  revision bigint not null default -1,
   deleted_before bigint not null default 0,
   metadata json not null default '{}'
 );
@@ -34,7 +31,7 @@ create table if not exists ${n.streams} (
 -- json (not jsonb) for data and metadata: stored and returned as given (key order, exact text),
 -- and cheaper to write. Nothing queries inside them.
 create table if not exists ${n.events} (
-  -- readAll / subscriptions: range scans in position order; the condition check with no filter.
+  -- readAll / subscriptions: range scans in position order; max(position) is the head.
   position bigint primary key,
   -- Idempotent append: a repeated id is found by this index, and it guarantees uniqueness.
   id text not null unique,
@@ -46,7 +43,8 @@ create table if not exists ${n.events} (
   data json not null,
   metadata json not null,
   tags text[] not null,
-  -- readStream (forwards and backwards from a revision); one event per stream revision.
+  -- readStream (forwards and backwards from a revision); max(revision) is a stream's last revision;
+  -- and one event per stream revision.
   unique (stream_id, revision)
 );
 -- DCB conditions and readByQuery by tags: "events carrying all these tags" is array containment.
@@ -59,8 +57,8 @@ create index if not exists events_type on ${n.events} (type, position);
 -- time, data, metadata, tags }] } and yields one result: ok, repeat, conflict, condition or
 -- duplicate-id. data and metadata arrive as JSON text inside the batch (encoded twice): a json value
 -- holding \\u0000 cannot be read with ->> (PostgreSQL refuses to de-escape it), a string holding
--- its escaped form can, and ::json keeps it verbatim. Failed checks are values, not exceptions, so one failing append does not undo the
--- others of its batch.
+-- its escaped form can, and ::json keeps it verbatim. Failed checks are values, not exceptions, so
+-- one failing append does not undo the others of its batch.
 create or replace function ${n.appendBatch}(batch json) returns json
 language plpgsql as $fn$
 declare
@@ -86,27 +84,17 @@ declare
 begin
   -- The serialization point (see above). READ COMMITTED: each later statement of this volatile
   -- function takes a fresh snapshot, so it sees everything the previous lock holder committed.
-  select h.position into head_position from ${n.head} h where h.id for update;
+  perform ${n.appendLock};
+  select coalesce(max(e.position), 0) into head_position from ${n.events} e;
 
   for item in select value from json_array_elements(batch) loop
     stream := item->>'stream';
     ids := array(select value->>'id' from json_array_elements(item->'events'));
+    -- (The same id twice in one append is refused by validation before it gets here.)
 
-    -- The same id twice in one append can never be stored.
-    select u.x into bad_id from unnest(ids) u(x) group by u.x having count(*) > 1 limit 1;
-    if bad_id is not null then
-      results := results || json_build_object('status', 'duplicate-id', 'id', bad_id);
-      continue;
-    end if;
-
-    -- Row lock: a concurrent deleteStream cannot change deleted_before under this check.
-    select s.revision, s.deleted_before into last_revision, deleted_before
-      from ${n.streams} s where s.stream_id = stream for update;
-    if not found then
-      last_revision := -1;
-      deleted_before := 0;
-    end if;
-    live_revision := case when last_revision >= deleted_before then last_revision else -1 end;
+    select coalesce(max(e.revision), -1) into last_revision from ${n.events} e where e.stream_id = stream;
+    select s.deleted_before into deleted_before from ${n.streams} s where s.stream_id = stream;
+    live_revision := case when last_revision >= coalesce(deleted_before, 0) then last_revision else -1 end;
 
     -- Idempotency first: a repeat of a stored append succeeds whatever the expectation says.
     if exists (select 1 from ${n.events} e where e.id = any(ids)) then
@@ -160,16 +148,12 @@ begin
            array(select json_array_elements_text(x.v->'tags'))
       from json_array_elements(item->'events') with ordinality x(v, n);
 
-    insert into ${n.streams} (stream_id, revision) values (stream, last_revision + cardinality(ids))
-      on conflict (stream_id) do update set revision = excluded.revision;
-
     results := results || json_build_object('status', 'ok', 'position', head_position + 1, 'revision', last_revision + 1);
     head_position := head_position + cardinality(ids);
     appended := true;
   end loop;
 
   if appended then
-    update ${n.head} set position = head_position where id;
     -- Delivered at commit to every LISTENing store on this schema; polling covers a lost one.
     perform pg_notify('${n.channel.replaceAll("'", "''")}', head_position::text);
   end if;
