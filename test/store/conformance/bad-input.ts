@@ -10,7 +10,7 @@ import {
   type Query,
 } from 'eventfold';
 import type { ConformanceBackend } from '../conformance.js';
-import { ev, evs, rejectsWith, withStore } from './support.js';
+import { ev, evs, rejectsWith, subscribeOutcome, withStore } from './support.js';
 
 /** Lets a test pass values the types forbid, as an untyped caller would. */
 const unsafe = <T>(value: unknown): T => value as T;
@@ -139,8 +139,8 @@ export const describeBadInput = (backend: ConformanceBackend): void => {
       test(`subscribe with a filter of ${name} is a ValidationError`, () =>
         withStore(backend, async ({ store }) => {
           await rejectsWith(
-            Promise.resolve().then(
-              () => store.subscribe({ filter: unsafe<Query>(query), onEvents: () => undefined }).done,
+            Promise.resolve().then(() =>
+              subscribeOutcome(store, { filter: unsafe<Query>(query), onEvents: () => undefined }),
             ),
             isValidationError,
           );
@@ -187,7 +187,7 @@ export const describeBadInput = (backend: ConformanceBackend): void => {
     test('subscribe rejects a negative checkpoint', () =>
       withStore(backend, async ({ store }) => {
         await rejectsWith(
-          Promise.resolve().then(() => store.subscribe({ after: -1, onEvents: () => undefined }).done),
+          Promise.resolve().then(() => subscribeOutcome(store, { after: -1, onEvents: () => undefined })),
           isValidationError,
         );
       }));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type EventStore, isEventfoldError, type RecordedEvent, type StoreClosedError } from 'eventfold';
 import type { ConformanceBackend } from '../conformance.js';
-import { evs, rejectsWith, until, withStore } from './support.js';
+import { evs, rejectsWith, settles, subscribeOutcome, until, withStore } from './support.js';
 
 const isStoreClosed = (error: unknown): error is StoreClosedError =>
   isEventfoldError(error) && error.code === 'STORE_CLOSED';
@@ -19,7 +19,7 @@ const operations: ReadonlyArray<[string, (store: EventStore) => Promise<unknown>
   ['deleteStream', (store) => store.deleteStream('s')],
   ['truncateStream', (store) => store.truncateStream('s', 1)],
   // A subscription may refuse at once or end with the error: both are a failure the caller sees.
-  ['subscribe', async (store) => store.subscribe({ onEvents: () => undefined }).done],
+  ['subscribe', async (store) => subscribeOutcome(store, { onEvents: () => undefined })],
 ];
 
 export const describeClose = (backend: ConformanceBackend): void => {
@@ -44,11 +44,16 @@ export const describeClose = (backend: ConformanceBackend): void => {
         const seen: RecordedEvent[] = [];
         const subscription = store.subscribe({ onEvents: (batch) => void seen.push(...batch) });
         const idle = store.subscribe({ after: 2_000_000, onEvents: () => undefined });
-        await until(() => seen.length === 2, 'the subscriber');
-        await store.close();
-        await subscription.done;
-        await idle.done;
-        assert.equal(seen.length, 2);
+        try {
+          await until(() => seen.length === 2, 'the subscriber');
+          await store.close();
+          await settles(subscription.done, 'the running subscription to end');
+          await settles(idle.done, 'the idle subscription to end');
+          assert.equal(seen.length, 2);
+        } finally {
+          // Stopped here too when close did not, so a failing backend cannot hang the test process.
+          await Promise.all([subscription.stop(), idle.stop()]);
+        }
       }));
   });
 };

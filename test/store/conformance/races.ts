@@ -89,12 +89,9 @@ const crossInstance = async (
   backend: ConformanceBackend,
   race: (handle: StoreHandle, crossInstance: boolean) => Promise<void>,
 ): Promise<void> => {
-  const handle = await backend.create();
-  try {
+  await withStore(backend, async (handle) => {
     if (requireCapability(t, handle.openAnother, 'openAnother')) await race(handle, true);
-  } finally {
-    await handle.dispose();
-  }
+  });
 };
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EventStore, RecordedEvent } from 'eventfold';
 import type { ConformanceBackend } from '../conformance.js';
-import { ev, evs, readWholeLog, requireCapability, revisions, until } from './support.js';
+import { ev, evs, readWholeLog, requireCapability, revisions, until, withStore } from './support.js';
 
 const snapshot = async (store: EventStore) => ({
   log: await readWholeLog(store),
@@ -14,9 +14,8 @@ const snapshot = async (store: EventStore) => ({
 
 export const describeRestart = (backend: ConformanceBackend): void => {
   describe('restart', () => {
-    test('keeps events, positions, metadata, truncation and deletions', async (t) => {
-      const handle = await backend.create();
-      try {
+    test('keeps events, positions, metadata, truncation and deletions', (t) =>
+      withStore(backend, async (handle) => {
         if (!requireCapability(t, handle.reopen, 'reopen')) return;
         const first = handle.store;
         const original = await first.append(
@@ -68,9 +67,6 @@ export const describeRestart = (backend: ConformanceBackend): void => {
         await until(() => seen.length === before.log.length + 2, 'the subscriber');
         await subscription.stop();
         assert.deepEqual(seen, await readWholeLog(store));
-      } finally {
-        await handle.dispose();
-      }
-    });
+      }));
   });
 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RecordedEvent } from 'eventfold';
 import type { ConformanceBackend } from '../conformance.js';
-import { assertIncreasing, ev, evs, gate, positions, until, withStore, witness } from './support.js';
+import { assertIncreasing, ev, evs, gate, positions, settles, until, withStore, witness } from './support.js';
 
 export const describeSubscriptions = (backend: ConformanceBackend): void => {
   describe('subscriptions', () => {
@@ -25,8 +25,8 @@ export const describeSubscriptions = (backend: ConformanceBackend): void => {
         await until(() => caughtUp.some((entry) => entry.position === live.position), 'second catch-up');
         assert.deepEqual(seen, [...before.events, ...live.events]);
         assert.equal(subscription.position(), live.position);
-        await subscription.stop();
-        await subscription.done;
+        await settles(subscription.stop(), 'stop()');
+        await settles(subscription.done, 'done');
       }));
 
     test('reports catch-up at 0 on an empty store and then delivers live', () =>
@@ -110,8 +110,8 @@ export const describeSubscriptions = (backend: ConformanceBackend): void => {
         const subscription = store.subscribe({ onEvents: (batch) => void seen.push(...batch) });
         await store.append('s', evs(1));
         await until(() => seen.length === 1, 'the first event');
-        await subscription.stop();
-        await subscription.done;
+        await settles(subscription.stop(), 'stop()');
+        await settles(subscription.done, 'done');
         const other = witness(store);
         await store.append('s', evs(2));
         await until(() => other.seen.length === 3, 'the witness');
@@ -133,7 +133,7 @@ export const describeSubscriptions = (backend: ConformanceBackend): void => {
           },
           onError: (error) => void errors.push(error),
         });
-        await assert.rejects(subscription.done, (error) => error === boom);
+        await assert.rejects(settles(subscription.done, 'done'), (error) => error === boom);
         assert.deepEqual(errors, [boom]);
         const other = witness(store);
         await store.append('s', evs(1));
@@ -153,7 +153,7 @@ export const describeSubscriptions = (backend: ConformanceBackend): void => {
             throw boom;
           },
         });
-        await assert.rejects(subscription.done, (error) => error === boom);
+        await assert.rejects(settles(subscription.done, 'done'), (error) => error === boom);
       }));
 
     test('back-pressure: the next batch waits for the handler', () =>

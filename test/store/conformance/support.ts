@@ -1,7 +1,7 @@
 /** Helpers shared by the parts of the conformance suite. */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import type { EventStore, NewEvent, RecordedEvent, StoreOptions } from 'eventfold';
+import type { EventStore, NewEvent, RecordedEvent, StoreOptions, SubscribeOptions } from 'eventfold';
 import type { ConformanceBackend, StoreHandle } from '../conformance.js';
 
 /** Runs `work` on a fresh store and disposes of it afterwards, pass or fail. */
@@ -14,6 +14,9 @@ export const withStore = async (
   try {
     await work(handle);
   } finally {
+    // Closing first stops subscriptions a failed assertion left running (their poll timers would
+    // keep the test process alive), also on backends whose dispose does not close the store.
+    await handle.store.close().catch(() => undefined);
     await handle.dispose();
   }
 };
@@ -158,4 +161,33 @@ export const seedQueryData = async (store: EventStore) => {
     p4: at(s2.events, 1),
     p5: at(s3.events, 0),
   };
+};
+
+/** Awaits `promise`, failing the test if it has not settled in time (a hang is a failure, not a wait). */
+export const settles = async <T>(promise: Promise<T>, what: string, timeoutMs = 30_000): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new assert.AssertionError({ message: `timed out waiting for ${what}` })),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * What a subscribe call that must fail ends with: its synchronous throw or the rejection of
+ * `done`. A subscription that wrongly keeps running fails the test and is stopped.
+ */
+export const subscribeOutcome = async (store: EventStore, options: SubscribeOptions): Promise<void> => {
+  const subscription = store.subscribe(options);
+  try {
+    await settles(subscription.done, 'the subscription to fail', 10_000);
+  } finally {
+    await subscription.stop();
+  }
 };
