@@ -286,6 +286,48 @@ for (const { name, open } of backends) {
       }
     });
 
+    it('reacts at once to commands enqueued or finished by another process when the log notifies', async () => {
+      const backend = await open();
+      const listeners = new Set<() => void>();
+      const log = {
+        ...backend.log,
+        onForeignChange: (listener: () => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      };
+      const notify = () => {
+        for (const listener of listeners) listener();
+      };
+      // Polling is effectively off: only the notification can wake the workers and the waiter.
+      const queue = createCommandQueue({
+        store: backend.store,
+        log,
+        handlers: [addHandler()],
+        pollIntervalMs: 600_000,
+      });
+      try {
+        await queue.start();
+        await queue.waitFor((await queue.enqueue(add('a', 1))).record.commandId, 5_000);
+        // "Another process" writes straight into the log.
+        await log.enqueue({ commandId: 'foreign', partitionKey: counterStream('b'), command: add('b', 1) });
+        await log.enqueue({ commandId: 'elsewhere', partitionKey: 'elsewhere', command: add('c', 1) });
+        const waiting = queue.waitFor('elsewhere', 5_000);
+        await log.complete('elsewhere', {
+          status: 'rejected',
+          error: { code: 'X', message: 'x', details: [] },
+        });
+        notify();
+        assert.equal((await waiting)?.status, 'rejected');
+        assert.equal((await queue.waitFor('foreign', 5_000))?.status, 'succeeded');
+        await queue.stop();
+        assert.equal(listeners.size, 0, 'stop unsubscribes');
+      } finally {
+        await queue.stop();
+        await backend.dispose();
+      }
+    });
+
     it('pre-check refuses a certain rejection at once and lets commands behind pending ones through', async () => {
       const backend = await open();
       const queue = queueOn(backend, { handlers: [addHandler(preCheckWhenIdle)] });

@@ -92,6 +92,7 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
   let running = false;
   let lease: PartitionLease | undefined;
   let loop: Promise<void> | undefined;
+  let unsubscribe: (() => void) | undefined;
 
   const handlerFor = (type: string): QueuedCommandHandler => {
     const handler = handlers.get(type);
@@ -240,12 +241,18 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
       if (running) return;
       lease = await log.acquire(ownerId);
       running = true;
+      unsubscribe = log.onForeignChange?.(() => {
+        wake.notify();
+        waiters.recheck();
+      });
       loop = run();
       logger.info({ ownerId, partitions: lease.partitions().length }, 'command workers started');
     },
     stop: async () => {
       if (!running) return;
       running = false;
+      unsubscribe?.();
+      unsubscribe = undefined;
       wake.notify();
       await loop;
       // Commands in flight finish (their outcome commits) before the store may be closed.

@@ -141,6 +141,12 @@ export interface CommandLog {
   readonly complete: (commandId: string, outcome: CommandOutcome) => Promise<CompleteResult>;
   /** Counts a failed attempt (unexpected error) and keeps the command accepted for a retry. */
   readonly recordAttempt: (commandId: string, error: CommandError) => Promise<CommandRecord | undefined>;
+  /**
+   * Optional: calls `listener` when another process enqueued or finished commands (e.g. PostgreSQL
+   * LISTEN/NOTIFY), so workers and waiters react at once instead of at the next poll. Returns an
+   * unsubscribe function. Changes made through this log object need no notification.
+   */
+  readonly onForeignChange?: (listener: () => void) => () => void;
 }
 
 /** What a command handler gets to decide with. */

@@ -7,6 +7,8 @@ export interface Waiters {
   readonly wait: (commandId: string, timeoutMs: number) => Promise<CommandRecord | undefined>;
   /** Wakes the callers waiting for this command (called after its outcome committed). */
   readonly settle: (record: CommandRecord) => void;
+  /** Re-reads every waited command now (another process may have finished some). */
+  readonly recheck: () => void;
 }
 
 /**
@@ -19,6 +21,8 @@ export const createWaiters = (options: {
 }): Waiters => {
   const { log } = options;
   const waiting = new Map<string, Set<(record: CommandRecord) => void>>();
+  /** One re-read per waiting caller: it settles its caller when the command is final. */
+  const checks = new Set<() => void>();
 
   const wait = async (commandId: string, timeoutMs: number): Promise<CommandRecord | undefined> => {
     const first = await log.get(commandId);
@@ -32,6 +36,7 @@ export const createWaiters = (options: {
         done = true;
         clearTimeout(timeout);
         clearInterval(poll);
+        checks.delete(recheck);
         listeners.delete(finishWith);
         if (listeners.size === 0 && waiting.get(commandId) === listeners) waiting.delete(commandId);
         resolve(record);
@@ -41,11 +46,13 @@ export const createWaiters = (options: {
         if (record && (final || isFinal(record.status))) finishWith(record);
         else if (final) finishWith(first);
       };
+      const recheck = (): void => void check(false);
+      checks.add(recheck);
       listeners.add(finishWith);
       const timeout = setTimeout(() => void check(true), timeoutMs);
       const poll = setInterval(() => void check(false), options.pollIntervalMs);
       // The command may have finished between the first read and registering the listener.
-      void check(false);
+      recheck();
     });
   };
 
@@ -55,6 +62,9 @@ export const createWaiters = (options: {
       const listeners = waiting.get(record.commandId);
       if (!listeners) return;
       for (const listener of [...listeners]) listener(record);
+    },
+    recheck: () => {
+      for (const recheck of [...checks]) recheck();
     },
   };
 };
