@@ -10,6 +10,7 @@ import {
   positions,
   readWholeLog,
   requireCapability,
+  revisions,
   until,
   withStore,
 } from './support.js';
@@ -19,7 +20,7 @@ const RACERS = 12;
 /** Writers spread over the handle's store and, when supported, two more independent instances. */
 const writerStores = async (handle: StoreHandle, crossInstance: boolean): Promise<EventStore[]> => {
   if (!crossInstance || !handle.openAnother) return [handle.store];
-  return [await handle.openAnother(), await handle.openAnother()];
+  return [handle.store, await handle.openAnother(), await handle.openAnother()];
 };
 
 const settle = async <T>(attempts: readonly Promise<T>[]) => {
@@ -31,28 +32,75 @@ const settle = async <T>(attempts: readonly Promise<T>[]) => {
   return { won, lost };
 };
 
-const raceExpectedRevision = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+/** `RACERS` appends of one event to one stream, all expecting the same revision. */
+const raceExpectedRevision =
+  (given: number, expectedRevision: number | 'no-stream') =>
+  async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+    const { store } = handle;
+    if (given > 0) await store.append('contested', evs(given));
+    const writers = await writerStores(handle, crossInstance);
+    const { won, lost } = await settle(
+      Array.from({ length: RACERS }, (_, index) =>
+        (writers[index % writers.length] as EventStore).append('contested', [ev('Claimed', { by: index })], {
+          expectedRevision,
+        }),
+      ),
+    );
+    assert.equal(won.length, 1, 'exactly one append wins');
+    assert.equal(lost.length, RACERS - 1);
+    for (const error of lost) {
+      assert.ok(isConcurrencyError(error), `unexpected error: ${String(error)}`);
+      assert.equal(error.expected, expectedRevision);
+      // The winner's event is the stream's last: every loser learns its revision.
+      assert.equal(error.actual, given);
+    }
+    assert.deepEqual(
+      revisions(await store.readStream('contested')),
+      Array.from({ length: given + 1 }, (_, index) => index),
+    );
+    assert.equal((await store.readAll()).length, given + 1);
+  };
+
+/** Appends with `any` never lose an update nor share a revision. */
+const raceAny = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
   const { store } = handle;
-  await store.append('contested', evs(1));
   const writers = await writerStores(handle, crossInstance);
-  const { won, lost } = await settle(
+  const results = await Promise.all(
     Array.from({ length: RACERS }, (_, index) =>
-      (writers[index % writers.length] as EventStore).append('contested', [ev('Claimed', { by: index })], {
-        expectedRevision: 0,
-      }),
+      (writers[index % writers.length] as EventStore).append('shared', evs(2, 'Added', index * 2)),
     ),
   );
-  assert.equal(won.length, 1, 'exactly one append wins');
-  assert.equal(lost.length, RACERS - 1);
-  for (const error of lost) {
-    assert.ok(isConcurrencyError(error), `unexpected error: ${String(error)}`);
-    assert.equal(error.expected, 0);
-    assert.equal(error.actual, 1);
+  for (const result of results) {
+    const [first, second] = revisions(result.events);
+    assert.equal(second, (first ?? -2) + 1, 'an append got non-adjacent revisions');
+    assert.equal(result.nextExpectedRevision, second);
   }
+  const stream = await store.readStream('shared');
   assert.deepEqual(
-    (await store.readStream('contested')).map((event) => event.revision),
-    [0, 1],
+    revisions(stream),
+    Array.from({ length: RACERS * 2 }, (_, index) => index),
   );
+  assertIncreasing(positions(stream), 'positions of the stream');
+  assert.equal(new Set(stream.map((event) => event.id)).size, RACERS * 2);
+};
+
+/** The same append sent concurrently (a client retrying): stored once, every caller gets it. */
+const raceRepeat = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+  const { store } = handle;
+  const writers = await writerStores(handle, crossInstance);
+  const batch = [ev('Paid', { amount: 5 }, { id: 'pay-1' }), ev('Receipted', {}, { id: 'receipt-1' })];
+  const results = await Promise.all(
+    Array.from({ length: RACERS }, (_, index) =>
+      (writers[index % writers.length] as EventStore).append('payment', batch),
+    ),
+  );
+  assert.equal(results.filter((result) => !result.duplicate).length, 1, 'exactly one append stores');
+  const stored = await store.readStream('payment');
+  assert.deepEqual(
+    stored.map((event) => event.id),
+    ['pay-1', 'receipt-1'],
+  );
+  for (const result of results) assert.deepEqual(result.events, stored);
   assert.equal((await store.readAll()).length, 2);
 };
 
@@ -155,17 +203,20 @@ const liveReaderAmongWriters = async (handle: StoreHandle, crossInstance: boolea
 
 export const describeRaces = (backend: ConformanceBackend): void => {
   describe('races', () => {
-    test(`${RACERS} concurrent appends with the same expectedRevision: exactly one wins`, () =>
-      withStore(backend, (handle) => raceExpectedRevision(handle, false)));
-
-    test(`${RACERS} concurrent appends across store instances: exactly one wins`, (t) =>
-      crossInstance(t, backend, raceExpectedRevision));
-
-    test(`${RACERS} concurrent conditional appends on the same tag: exactly one wins`, () =>
-      withStore(backend, (handle) => raceCondition(handle, false)));
-
-    test(`${RACERS} concurrent conditional appends across store instances: exactly one wins`, (t) =>
-      crossInstance(t, backend, raceCondition));
+    const races: ReadonlyArray<[string, (handle: StoreHandle, crossInstance: boolean) => Promise<void>]> = [
+      [`${RACERS} appends expecting the same revision: exactly one wins`, raceExpectedRevision(1, 0)],
+      [
+        `${RACERS} appends creating the same stream (no-stream): exactly one wins`,
+        raceExpectedRevision(0, 'no-stream'),
+      ],
+      [`${RACERS} appends with any to one stream: all stored, adjacent revisions, none shared`, raceAny],
+      [`${RACERS} identical appends (same ids): stored once, all answered with it`, raceRepeat],
+      [`${RACERS} conditional appends on the same tag: exactly one wins`, raceCondition],
+    ];
+    for (const [name, race] of races) {
+      test(name, () => withStore(backend, (handle) => race(handle, false)));
+      test(`${name}, across store instances`, (t) => crossInstance(t, backend, race));
+    }
 
     test('a live subscriber misses nothing while 8 writers append 200 events each', () =>
       withStore(backend, (handle) => liveReaderAmongWriters(handle, false)));
