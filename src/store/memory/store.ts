@@ -77,6 +77,9 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
     appendOptions?: AppendOptions,
   ): Promise<AppendResult> => {
     ensureOpen();
+    // No lock needed: from here to the writes below nothing awaits, so on the single JS thread
+    // the checks (repeat, expected revision, condition) and the writes of one append cannot
+    // interleave with another append's.
     const input = validateAppend(streamId, events, appendOptions);
     const identified = withIds(input.events, resolved);
     const repeat = findRepeat(
