@@ -59,8 +59,14 @@ create index if not exists events_type on ${n.events} (type, position);
 -- holding \\u0000 cannot be read with ->> (PostgreSQL refuses to de-escape it), a string holding
 -- its escaped form can, and ::json keeps it verbatim. Failed checks are values, not exceptions, so
 -- one failing append does not undo the others of its batch.
+--
+-- enable_seqscan = off: every lookup here has an index made for it, but plpgsql caches its plans,
+-- and a plan made while the table was small (or before autovacuum's first ANALYZE) picks a
+-- sequential scan that then runs on every append as the table grows: milliseconds under the lock.
 create or replace function ${n.appendBatch}(batch json) returns json
-language plpgsql as $fn$
+language plpgsql
+set enable_seqscan = off
+as $fn$
 declare
   item json;
   results json[] := array[]::json[];
