@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isIdempotencyMismatchError, isRejectedError, isValidationError } from 'eventfold';
+import {
+  isIdempotencyMismatchError,
+  isRejectedError,
+  isValidationError,
+  NotFoundError,
+  RejectedError,
+} from 'eventfold';
 import {
   type AddCommand,
   add,
@@ -179,6 +185,29 @@ for (const { name, open } of backends) {
           events.map((event) => event.data.total),
           [1, 3],
         );
+      } finally {
+        await queue.stop();
+        await backend.dispose();
+      }
+    });
+
+    it('takes a typed refusal thrown by a handler as a final rejection, without retries', async () => {
+      const backend = await open();
+      const refusing = wrappedAdd(async (command) => {
+        if (command.data.amount === 7) throw new RejectedError('UNLUCKY', 'seven is refused');
+        if (command.data.amount === 8) throw new NotFoundError('counter');
+      });
+      const queue = queueOn(backend, { handlers: [refusing] });
+      try {
+        await queue.start();
+        const seven = await queue.enqueue(add('a', 7));
+        const eight = await queue.enqueue(add('a', 8));
+        const [rejected, missing] = await waitAll(queue, [seven.record, eight.record]);
+        assert.deepEqual(
+          [rejected?.status, rejected?.error?.code, rejected?.attempts],
+          ['rejected', 'UNLUCKY', 0],
+        );
+        assert.deepEqual([missing?.status, missing?.error?.code], ['rejected', 'NOT_FOUND']);
       } finally {
         await queue.stop();
         await backend.dispose();

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, NewEvent } from '../../core/envelope.js';
-import { isConcurrencyError, isConditionFailedError, ValidationError } from '../../core/errors.js';
+import {
+  isConcurrencyError,
+  isConditionFailedError,
+  isNotFoundError,
+  isRejectedError,
+  isValidationError,
+  ValidationError,
+} from '../../core/errors.js';
 import { createAppendSignal } from '../../store/shared/append-signal.js';
 import type {
   CommandError,
@@ -49,6 +56,21 @@ const stamp = (events: readonly NewEvent[], record: CommandRecord): readonly New
     id: event.id ?? `${record.commandId}/${index}`,
     metadata: { ...record.metadata, ...event.metadata, commandId: record.commandId },
   }));
+
+/**
+ * Typed errors a handler may throw instead of returning a rejection: the command itself is
+ * refused, so retrying could never help — a final `rejected` outcome.
+ */
+const refusalOf = (error: unknown): CommandError | undefined => {
+  if (isRejectedError(error)) return { code: error.reason, message: error.message, details: error.details };
+  if (isValidationError(error) || isNotFoundError(error))
+    return {
+      code: error.code,
+      message: error.message,
+      details: isValidationError(error) ? error.details : [],
+    };
+  return undefined;
+};
 
 const outcomeOf = (prepared: PreparedCommand, record: CommandRecord): CommandOutcome => {
   if (!prepared.ok) {
@@ -120,10 +142,26 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
         await finish(record, outcomeOf(await handler.prepare(command, context), record));
         return;
       } catch (error) {
+        const refusal = refusalOf(error);
+        if (refusal) {
+          await finish(record, { status: 'rejected', error: refusal });
+          return;
+        }
         const conflict = isConcurrencyError(error) || isConditionFailedError(error);
         if (!conflict || conflicts >= settings.conflictRetries) throw error;
       }
     }
+  };
+
+  /** Keeps a key out of the workers' picks for `delay` ms. */
+  const pause = (partitionKey: string, delay: number): void => {
+    backingOff.set(partitionKey, Date.now() + delay);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      backingOff.delete(partitionKey);
+      wake.notify();
+    }, delay);
+    timers.add(timer);
   };
 
   const retryLater = async (record: CommandRecord, error: unknown): Promise<void> => {
@@ -133,16 +171,11 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
       await finish(record, { status: 'failed', error: errorOf(error) });
       return;
     }
-    await log.recordAttempt(record.commandId, errorOf(error));
     const delay = Math.min(settings.backoffMs * 2 ** (attempts - 1), settings.maxBackoffMs);
+    // Paused before recording, so a failing log cannot turn the retry into a hot loop.
+    pause(record.partitionKey, delay);
     logger.warn({ err: error, commandId: record.commandId, attempts, delay }, 'command will be retried');
-    backingOff.set(record.partitionKey, Date.now() + delay);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      backingOff.delete(record.partitionKey);
-      wake.notify();
-    }, delay);
-    timers.add(timer);
+    await log.recordAttempt(record.commandId, errorOf(error));
   };
 
   const processOne = async (record: CommandRecord): Promise<void> => {
