@@ -32,10 +32,11 @@ const payload = (index: number) => ({
   sku: 'SKU-42',
   qty: 3,
 });
-const newEvent = (index: number): NewEvent => ({
+/** Events are tagged with their stream's entity, as an application tags them for DCB queries. */
+const newEvent = (index: number, streamId: string): NewEvent => ({
   type: 'ItemAdded',
   data: payload(index),
-  tags: [`cart:${index % 50}`],
+  tags: [`entity:${streamId}`],
 });
 
 /** Raw baseline: one connection, same pragmas, prepared statements, the work an app would do by hand. */
@@ -58,7 +59,7 @@ const openRaw = (path: string, durability: SqliteDurability) => {
     const time = new Date().toISOString();
     for (let index = 0; index < count; index += 1) {
       revision += 1;
-      const event = newEvent(seed + index);
+      const event = newEvent(seed + index, streamId);
       insert.run(
         randomUUID(),
         streamId,
@@ -125,9 +126,10 @@ export default async function run(): Promise<BenchRow[]> {
     const singleWriter = async (durability: SqliteDurability, count: number, perAppend: number) => {
       const store = open(durability);
       const raw = openRaw(file(), durability);
-      const batch = (seed: number) => Array.from({ length: perAppend }, (_, index) => newEvent(seed + index));
+      const batch = (seed: number, streamId: string) =>
+        Array.from({ length: perAppend }, (_, index) => newEvent(seed + index, streamId));
       // Warm-up, so neither side pays for JIT compilation inside the measurement.
-      await measure(200, (index) => store.append(`warm-${index % 10}`, batch(index)));
+      await measure(200, (index) => store.append(`warm-${index % 10}`, batch(index, `warm-${index % 10}`)));
       await measure(200, (index) => raw.append(`warm-${index % 10}`, perAppend, index));
       const rounds = 10;
       const chunk = count / rounds;
@@ -135,7 +137,9 @@ export default async function run(): Promise<BenchRow[]> {
         rounds,
         chunk,
         sequence(chunk, (index) =>
-          store.append(`stream-${index % 100}`, batch(index), { expectedRevision: 'any' }),
+          store.append(`stream-${index % 100}`, batch(index, `stream-${index % 100}`), {
+            expectedRevision: 'any',
+          }),
         ),
         sequence(chunk, (index) => raw.append(`stream-${index % 100}`, perAppend, index)),
       );
@@ -194,7 +198,9 @@ const concurrentWriters = async (open: Open, file: () => string): Promise<BenchR
   const writers = 8;
   const loop = async (writer: number, count: number): Promise<void> => {
     for (let index = 0; index < count; index += 1)
-      await store.append(`writer-${writer}-${index % 10}`, [newEvent(index)]);
+      await store.append(`writer-${writer}-${index % 10}`, [
+        newEvent(index, `writer-${writer}-${index % 10}`),
+      ]);
   };
   await Promise.all(Array.from({ length: writers }, (_, writer) => loop(writer, 50)));
   const raw = openRaw(file(), 'full');
@@ -228,7 +234,7 @@ const rehydrate = async (open: Open, file: () => string): Promise<BenchRow> => {
   for (let chunk = 0; chunk < 10; chunk += 1) {
     await store.append(
       'big',
-      Array.from({ length: 100 }, (_, index) => newEvent(chunk * 100 + index)),
+      Array.from({ length: 100 }, (_, index) => newEvent(chunk * 100 + index, 'big')),
     );
     raw.append('big', 100, chunk * 100);
   }
@@ -262,30 +268,31 @@ const catchUp = async (open: Open, file: () => string): Promise<BenchRow> => {
   const total = 100_000;
   const store = open('normal');
   const raw = openRaw(file(), 'normal');
-  // Seeding is not measured: 1,000 appends of 100 events, group-committed.
+  // Seeding is not measured: 1,000 appends of 100 events, group-committed; raw in one transaction.
   await Promise.all(
     Array.from({ length: total / 100 }, (_, chunk) =>
       store.append(
-        `seed-${chunk % 500}`,
-        Array.from({ length: 100 }, (_, index) => newEvent(chunk * 100 + index)),
+        `seed-${chunk}`,
+        Array.from({ length: 100 }, (_, index) => newEvent(chunk * 100 + index, `seed-${chunk}`)),
       ),
     ),
   );
+  const insert = raw.db.prepare(
+    `INSERT INTO raw_events (event_id, stream_id, revision, type, data, metadata, tags, time, source)
+     VALUES (?, ?, ?, 'ItemAdded', ?, '{}', ?, ?, 'bench')`,
+  );
   raw.db.transaction(() => {
+    const time = new Date().toISOString();
     for (let chunk = 0; chunk < total / 100; chunk += 1) {
-      const rows = raw.db.prepare(
-        `INSERT INTO raw_events (event_id, stream_id, revision, type, data, metadata, tags, time, source)
-         VALUES (?, ?, ?, 'ItemAdded', ?, '{}', ?, ?, 'bench')`,
-      );
       for (let index = 0; index < 100; index += 1) {
-        const event = newEvent(chunk * 100 + index);
-        rows.run(
+        const event = newEvent(chunk * 100 + index, `seed-${chunk}`);
+        insert.run(
           randomUUID(),
           `seed-${chunk}`,
           index,
           JSON.stringify(event.data),
           JSON.stringify(event.tags),
-          '',
+          time,
         );
       }
     }

@@ -115,6 +115,14 @@ describe('sqlite store: file and schema', () => {
       assert.equal((await second.readStream('s')).length, 1);
     }));
 
+  test('refuses a file whose schema is newer than this code', () =>
+    withFile(async (file) => {
+      const store = file.open();
+      store.database.prepare("INSERT INTO ef_schema_version VALUES (99, '2099-01-01T00:00:00Z')").run();
+      await store.close();
+      assert.throws(() => file.open(), isValidationError);
+    }));
+
   test('rejects an empty path', () => {
     assert.throws(() => createSqliteStore({ path: '' }), isValidationError);
   });

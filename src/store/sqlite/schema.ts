@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { ValidationError } from '../../core/errors.js';
 import type { SqliteDurability } from './types.js';
 
 /**
@@ -84,6 +85,12 @@ export const migrate = (db: Database, clock: () => Date): number => {
     };
     const insert = db.prepare('INSERT INTO ef_schema_version (version, applied_at) VALUES (?, ?)');
     let current = row.version;
+    const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+    // A file written by a newer Eventfold may hold data this code would misread or corrupt.
+    if (current > latest)
+      throw new ValidationError(`path: the database has schema version ${current}, newer than ${latest}`, [
+        { field: 'path', message: `schema version ${current} is newer than this Eventfold (${latest})` },
+      ]);
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
       db.exec(migration.sql);
