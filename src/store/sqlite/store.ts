@@ -47,7 +47,9 @@ const resolvePollInterval = (value: number | undefined): number => {
 
 /**
  * Opens (creating if needed) an event store in one SQLite file: WAL, `synchronous=FULL` unless
- * `durability: 'normal'`, group-committed writes. Several stores (processes) may share a file.
+ * `durability: 'normal'`, group-committed writes. Several stores (processes) may share a file:
+ * their writes serialize on SQLite's write lock (better-sqlite3 waits for it synchronously, up to
+ * `busy_timeout`), and each sees the others' appends within `pollIntervalMs`.
  *
  * @example
  * const store = createSqliteStore({ path: 'data/events.db' });
