@@ -200,6 +200,8 @@ describe('HTTP conventions (eventfold/http)', () => {
     const ok = await post(fixture.app, '/counters/c1/add?wait=true', { amount: 60 });
     assert.equal(ok.statusCode, 200);
     assert.equal(ok.json().status, 'succeeded');
+    assert.equal(typeof ok.json().result.position, 'number', 'the outcome tells where its events landed');
+    assert.equal(typeof ok.json().processedAt, 'string');
     // Without a pre-check the decider itself rejects it once processed.
     const late = await post(fixture.app, '/counters/c1/add-unchecked?wait=true', { amount: 50 });
     assert.equal(late.statusCode, 409);
