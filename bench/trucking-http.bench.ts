@@ -1,0 +1,184 @@
+// Great Plains Trucking over HTTP on loopback, with autocannon: the server runs in a child process
+// (`apps/trucking/src/main.ts`, as `npm start` runs it, SQLite durability FULL) so the load
+// generator never shares its event loop. Baselines measured in the same run: a no-op Fastify route
+// (also a child process) for the accept path, and the SQLite store's 8-writer append rate for the
+// processing path.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSqliteStore } from 'eventfold/sqlite';
+import type { BenchRow } from './report.js';
+
+interface AutocannonResult {
+  readonly requests: { readonly average: number; readonly total: number };
+  readonly latency: { readonly p50: number; readonly p99: number };
+  readonly duration: number;
+  readonly statusCodeStats: Readonly<Record<string, { readonly count: number }>>;
+  readonly errors: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+// autocannon ships no types; this is the slice of its programmatic API the bench uses.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const SECONDS = 8;
+
+const NOOP_SERVER = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false });
+app.post('/noop', async (_request, reply) => reply.status(202).send({ status: 'accepted' }));
+await app.listen({ port: 0, host: '127.0.0.1' });
+console.log('listening at http://127.0.0.1:' + app.server.address().port);
+`;
+
+/** Spawns a server and resolves with its base URL once it prints "listening at …". */
+const startChild = (args: readonly string[], env: Record<string, string>) =>
+  new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  });
+
+/** A port free right now: the trucking server logs at `warn` in the bench, so it is told its port. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+const startTrucking = async (dataDir: string): Promise<{ child: ChildProcess; url: string }> => {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--conditions=eventfold-source', '--import', 'tsx', 'apps/trucking/src/main.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; tries < 600; tries += 1) {
+    const health = await fetch(`${url}/health`).catch(() => undefined);
+    if (health?.status === 200) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('trucking server did not become healthy within 30 s');
+};
+
+const stop = async (child: ChildProcess): Promise<void> => {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+};
+
+const count = (result: AutocannonResult, status: number): number =>
+  result.statusCodeStats[status]?.count ?? 0;
+
+const shipment = JSON.stringify({
+  customerId: 'BENCH',
+  pickupAddress: '1 Depot Rd, Omaha, NE',
+  destinationAddress: '9 Main St, Wichita, KS',
+  weightKg: 1200,
+});
+
+const load = (url: string, connections: number, body: string, seconds = SECONDS) =>
+  autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+  });
+
+/** The store's raw capacity for the processing target: 8 async writers, 1 event per append, FULL. */
+const storeEightWriterRate = async (dir: string): Promise<number> => {
+  const store = createSqliteStore({ path: join(dir, 'baseline.sqlite'), durability: 'full' });
+  let appends = 0;
+  const deadline = Date.now() + 4_000;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, writer) => {
+      for (let index = 0; Date.now() < deadline; index += 1) {
+        await store.append(`writer-${writer}-${index % 100}`, [{ type: 'Appended', data: { index } }]);
+        appends += 1;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await store.close();
+  return appends / seconds;
+};
+
+export default async function run(): Promise<BenchRow[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'trucking-bench-'));
+  try {
+    const noop = await startChild(['--input-type=module', '-e', NOOP_SERVER], {});
+    const noopResult = await load(`${noop.url}/noop`, 50, shipment);
+    await stop(noop.child);
+    const noopRate = count(noopResult, 202) / noopResult.duration;
+
+    const appendRate = await storeEightWriterRate(dir);
+
+    // Processing: every request waits for its command's outcome, so the rate is the rate at which
+    // commands are decided and committed (with their outcome), and the latency is `?wait=true`'s.
+    const processing = await startTrucking(join(dir, 'wait'));
+    await load(`${processing.url}/shipments?wait=true`, 16, shipment, 2); // warm-up
+    const waited = await load(`${processing.url}/shipments?wait=true`, 32, shipment);
+    await stop(processing.child);
+    const processedRate = count(waited, 200) / waited.duration;
+
+    // Accepting: 202 once the command is durably in the log (fsync, group-committed).
+    const accepting = await startTrucking(join(dir, 'accept'));
+    await load(`${accepting.url}/shipments`, 16, shipment, 2); // warm-up
+    const accepted = await load(`${accepting.url}/shipments`, 50, shipment);
+    await stop(accepting.child);
+    const acceptRate = count(accepted, 202) / accepted.duration;
+
+    const p = (result: AutocannonResult) => `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`;
+    return [
+      {
+        group: 'trucking http',
+        name: 'POST /shipments accepted (202), 50 connections',
+        rate: acceptRate,
+        unit: 'req/s',
+        baseline: 'no-op Fastify route',
+        baselineRate: noopRate,
+        target: 0.5,
+        note: `${p(accepted)}; no-op ${p(noopResult)}; errors ${accepted.errors}`,
+      },
+      {
+        group: 'trucking http',
+        name: 'POST /shipments?wait=true processed (200), 32 connections',
+        rate: processedRate,
+        unit: 'cmd/s',
+        baseline: 'SQLite store, 8 writers, 1 event/append',
+        baselineRate: appendRate,
+        target: 0.5,
+        note: `${p(waited)} (target p99 < 50 ms); non-200 ${waited.requests.total - count(waited, 200)}`,
+      },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
