@@ -35,6 +35,32 @@ export const describeQueries = (backend: ConformanceBackend): void => {
         }),
       );
 
+    test('types and tags match exactly: no substring, case folding, separator or wildcard tricks', () =>
+      withStore(backend, async ({ store }) => {
+        const { events } = await store.append('tricky', [
+          ev('Order', {}, { tags: ['xy'] }),
+          ev('order', {}, { tags: ['a', 'b'] }),
+          ev('OrderPlaced', {}, { tags: ['a,b'] }),
+          ev('Order_', {}, { tags: ['50%', 'it\'s "quoted"'] }),
+          ev('Order%', {}, { tags: ['X'] }),
+        ]);
+        const at = (...indexes: number[]) => indexes.map((index) => events[index]?.position);
+        const found = async (query: Query) => positions(await store.readByQuery(query));
+        assert.deepEqual(await found({ tags: ['x'] }), []);
+        assert.deepEqual(await found({ tags: ['y'] }), []);
+        assert.deepEqual(await found({ tags: ['a,b'] }), at(2));
+        assert.deepEqual(await found({ tags: ['a', 'b'] }), at(1));
+        assert.deepEqual(await found({ tags: ['a'] }), at(1));
+        assert.deepEqual(await found({ tags: ['5%'] }), []);
+        assert.deepEqual(await found({ tags: ['%'] }), []);
+        assert.deepEqual(await found({ tags: ['it\'s "quoted"'] }), at(3));
+        assert.deepEqual(await found({ types: ['Order'] }), at(0));
+        assert.deepEqual(await found({ types: ['ORDER'] }), []);
+        assert.deepEqual(await found({ types: ['Order_'] }), at(3));
+        assert.deepEqual(await found({ types: ['Order%'] }), at(4));
+        assert.deepEqual(await found({ types: ['Order_', 'Order%'], tags: ['X'] }), at(4));
+      }));
+
     test('after and maxCount page through matches', () =>
       withStore(backend, async ({ store }) => {
         const p = await seedQueryData(store);

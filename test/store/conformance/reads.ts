@@ -99,5 +99,31 @@ export const describeReads = (backend: ConformanceBackend): void => {
         assert.equal((await store.readStream('order-10')).length, 3);
         assert.deepEqual(await store.readStream('order-'), []);
       }));
+
+    test('stream ids with quotes, wildcards, separators and spaces are ordinary ids', () =>
+      withStore(backend, async ({ store }) => {
+        const names = [
+          "it's",
+          'say "hi"',
+          'a%',
+          'a_',
+          'a\\b',
+          'path/to/x',
+          ' padded ',
+          'tab\tid',
+          'semi;colon',
+          '*',
+        ];
+        for (const [index, name] of names.entries()) await store.append(name, evs(index + 1));
+        for (const [index, name] of names.entries()) {
+          const read = await store.readStream(name);
+          assert.equal(read.length, index + 1, name);
+          assert.ok(read.every((event) => event.streamId === name && event.subject === name));
+          assert.equal((await store.streamState(name)).revision, index);
+        }
+        assert.deepEqual(await store.readStream('a'), []);
+        assert.deepEqual(await store.readStream('padded'), []);
+        assert.deepEqual(await store.readStream('ab'), []);
+      }));
   });
 };
