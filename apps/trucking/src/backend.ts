@@ -8,9 +8,7 @@ import {
   type ProjectionTarget,
   ValidationError,
 } from 'eventfold';
-import { createSqliteStore, type SqliteDurability } from 'eventfold/sqlite';
-// TEMPORARY until eventfold/sqlite re-exports it (src/projections/sqlite.ts says it will).
-import { createSqliteTarget } from '../../../src/projections/sqlite.js';
+import { createSqliteStore, createSqliteTarget, type SqliteDurability } from 'eventfold/sqlite';
 import type { SqliteContext } from './shared/sql.js';
 
 /**
