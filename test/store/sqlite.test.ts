@@ -43,8 +43,10 @@ const openFile = async (options: Partial<SqliteStoreOptions> = {}) => {
     path: file.path,
     open,
     dispose: async () => {
-      for (const store of opened) await store.close();
+      // The file goes even when a close fails, and the failure still fails the test.
+      const closed = await Promise.allSettled(opened.map((store) => store.close()));
       await file.remove();
+      for (const outcome of closed) if (outcome.status === 'rejected') throw outcome.reason;
     },
   };
 };
