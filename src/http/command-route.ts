@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { CommandQueue, CommandRecord } from '../commands/queue/types.js';
 import type { Message } from '../core/envelope.js';
@@ -122,10 +122,16 @@ export const commandRoute = <B extends TSchema, P extends TSchema = TObject>(
       if (request.body === undefined || request.body === null) request.body = {};
     },
     handler: async (request, reply) => {
-      const params = request.params as CommandRequest<P>;
-      const body = request.body as CommandBody<B>;
+      const params = request.params as Static<P>;
+      const body = request.body as Static<B>;
       const built = options.command({ params, body, headers: request.headers });
-      const { command, commandId, metadata } = isBuilt(built) ? built : { command: built };
+      const { command, commandId, metadata: given } = isBuilt(built) ? built : { command: built };
+      // A caller's correlation id follows the command onto its events; otherwise the command id.
+      const correlationId = request.headers['x-correlation-id'];
+      const metadata =
+        typeof correlationId === 'string' && correlationId.length > 0 && correlationId.length <= 200
+          ? { correlationId, ...given }
+          : given;
       const idempotencyKey = request.headers['idempotency-key'];
       const path = request.url.split('?')[0] ?? request.url;
       const { record } = await queue.enqueue(command, {
@@ -142,6 +148,3 @@ export const commandRoute = <B extends TSchema, P extends TSchema = TObject>(
     },
   });
 };
-
-type CommandRequest<P extends TSchema> = Parameters<CommandRouteOptions<P, TSchema>['command']>[0]['params'];
-type CommandBody<B extends TSchema> = Parameters<CommandRouteOptions<TSchema, B>['command']>[0]['body'];

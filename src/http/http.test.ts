@@ -105,6 +105,19 @@ describe('HTTP conventions (eventfold/http)', () => {
     assert.equal((await fixture.store.readStream(counterStream(body.counterId))).length, 1);
   });
 
+  it('stamps the command id and the caller correlation id on the events', async () => {
+    const response = await post(
+      fixture.app,
+      '/counters/c9/add?wait=true',
+      { amount: 1 },
+      { 'x-correlation-id': 'corr-1' },
+    );
+    assert.equal(response.statusCode, 200);
+    const [event] = await fixture.store.readStream(counterStream('c9'));
+    assert.equal(event?.metadata.commandId, response.json().commandId);
+    assert.equal(event?.metadata.correlationId, 'corr-1');
+  });
+
   it('refuses an unknown field, naming it', async () => {
     const details = expectError(
       await post(fixture.app, '/counters/c1/add', { amount: 1, colour: 'red' }),
