@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RecordedEvent } from 'eventfold';
+import { isConcurrencyError, type RecordedEvent } from 'eventfold';
 import type { PostgresEventStore } from 'eventfold/postgres';
 import { gate, until } from './conformance/support.js';
 import { adminQuery, openSchema } from './postgres-support.js';
@@ -137,6 +137,67 @@ test('an append waits behind an open transaction holding a lower position; reade
     await until(() => delivered.length === 2, 'both events');
     await subscription.stop();
     assert.deepEqual(delivered, [1, 2]);
+  } finally {
+    await schema.dispose();
+  }
+});
+
+test('group commit keeps each append its own checks, result and order', async () => {
+  const schema = openSchema();
+  try {
+    const store = schema.open();
+    await store.ready();
+    // Same streams within one batch (appends depend on each other): call order is stream order.
+    const sameStreams = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        store.append(`shared-${index % 4}`, [{ type: 'Step', data: { index } }]),
+      ),
+    );
+    for (let stream = 0; stream < 4; stream += 1) {
+      const read = await store.readStream(`shared-${stream}`);
+      assert.deepEqual(
+        read.map((event) => event.data.index),
+        Array.from({ length: 10 }, (_, n) => n * 4 + stream),
+      );
+    }
+    assert.deepEqual(
+      sameStreams.map((result) => result.position).sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, index) => index + 1),
+    );
+    // Distinct streams, half of them failing their expectation in the same batch.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, index) =>
+        store.append(
+          `fresh-${index}`,
+          [
+            { type: 'Opened', data: {} },
+            { type: 'Noted', data: {} },
+          ],
+          {
+            expectedRevision: index % 2 === 0 ? 'no-stream' : 'exists',
+          },
+        ),
+      ),
+    );
+    const won = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    assert.equal(won.length, 20);
+    for (const [index, outcome] of outcomes.entries()) {
+      if (index % 2 === 0) assert.equal(outcome.status, 'fulfilled');
+      else
+        assert.ok(
+          outcome.status === 'rejected' && isConcurrencyError(outcome.reason) && outcome.reason.actual === -1,
+        );
+    }
+    assert.deepEqual(
+      won.flatMap((result) => result.events.map((event) => event.position)).sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, index) => index + 41),
+    );
+    for (const result of won)
+      assert.deepEqual(
+        (await store.readStream(result.streamId)).map((e) => e.id),
+        result.events.map((e) => e.id),
+      );
+    assert.equal(await store.headPosition(), 80);
   } finally {
     await schema.dispose();
   }

@@ -87,11 +87,71 @@ declare
   conflict bigint;
   found_conflict bigint;
   appended boolean := false;
+  any_seen boolean;
+  fast_results json;
+  appended_count bigint;
 begin
   -- The serialization point (see above). READ COMMITTED: each later statement of this volatile
   -- function takes a fresh snapshot, so it sees everything the previous lock holder committed.
   perform ${n.appendLock};
   select coalesce(max(e.position), 0) into head_position from ${n.events} e;
+
+  -- Fast path for the common batch (what group commit builds from independent writers): distinct
+  -- streams and no DCB condition, so no append depends on another of the batch and all can be
+  -- checked and inserted set-wise, in two statements instead of several per append. If any event id
+  -- is already stored nothing is inserted and the batch takes the general path below.
+  if (select count(distinct x.v->>'stream') = count(*)
+             and bool_and(json_typeof(x.v->'condition') is distinct from 'object')
+        from json_array_elements(batch) x(v)) then
+    with items as (
+      select x.n as item_no, x.v->>'stream' as stream, x.v->>'expected' as expected,
+             x.v->'events' as events, json_array_length(x.v->'events') as size
+        from json_array_elements(batch) with ordinality x(v, n)
+    ), checked as (
+      select i.*,
+             coalesce((select max(e.revision) from ${n.events} e where e.stream_id = i.stream), -1) as last_revision,
+             coalesce((select s.deleted_before from ${n.streams} s where s.stream_id = i.stream), 0) as deleted_before,
+             exists (select 1 from json_array_elements(i.events) j(v) join ${n.events} e on e.id = j.v->>'id') as seen
+        from items i
+    ), judged as (
+      select c.*, case when c.last_revision >= c.deleted_before then c.last_revision else -1 end as live
+        from checked c
+    ), decided as (
+      select j.*, case j.expected
+               when 'any' then true
+               when 'no-stream' then j.live = -1
+               when 'exists' then j.live >= 0
+               else j.expected::bigint = j.live
+             end as holds
+        from judged j
+    ), placed as (
+      select d.*, head_position + coalesce(sum(d.size) filter (where d.holds) over (
+               order by d.item_no rows between unbounded preceding and 1 preceding), 0) as before_position
+        from decided d
+    ), inserted as (
+      insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
+      select p.before_position + y.n, y.v->>'id', p.stream, p.last_revision + y.n, y.v->>'type', y.v->>'source',
+             y.v->>'time', (y.v->>'data')::json, (y.v->>'metadata')::json,
+             array(select json_array_elements_text(y.v->'tags'))
+        from placed p, json_array_elements(p.events) with ordinality y(v, n)
+       where p.holds and not exists (select 1 from placed q where q.seen)
+      returning 1
+    )
+    select bool_or(p.seen),
+           json_agg(case when p.holds
+                      then json_build_object('status', 'ok', 'position', p.before_position + 1, 'revision', p.last_revision + 1)
+                      else json_build_object('status', 'conflict', 'actual', p.live)
+                    end order by p.item_no),
+           coalesce(sum(p.size) filter (where p.holds), 0)
+      into any_seen, fast_results, appended_count
+      from placed p;
+    if not any_seen then
+      if appended_count > 0 then
+        perform pg_notify('${n.channel.replaceAll("'", "''")}', (head_position + appended_count)::text);
+      end if;
+      return fast_results;
+    end if;
+  end if;
 
   for item in select value from json_array_elements(batch) loop
     stream := item->>'stream';
