@@ -1,15 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { type CommandLog, createSqliteCommandLog, type EventStore, ValidationError } from 'eventfold';
 import {
-  type CommandLog,
-  createSqliteCommandLog,
-  type EventStore,
-  type ProjectionTarget,
-  ValidationError,
-} from 'eventfold';
-import { createSqliteStore, createSqliteTarget, type SqliteDurability } from 'eventfold/sqlite';
-import type { SqliteContext } from './shared/sql.js';
+  createSqliteStore,
+  createSqliteTarget,
+  type SqliteDurability,
+  type SqliteTarget,
+} from 'eventfold/sqlite';
 
 /**
  * Where the trucking system keeps everything: events, the command log, read models and their
@@ -20,7 +18,7 @@ export interface TruckingBackend {
   readonly store: EventStore;
   readonly commandLog: CommandLog;
   /** Target of the read-model projectors (read model + checkpoint in one transaction). */
-  readonly target: ProjectionTarget<SqliteContext, void>;
+  readonly target: SqliteTarget;
   /** Connection the read models are queried on. */
   readonly readModels: () => Database;
   readonly close: () => Promise<void>;

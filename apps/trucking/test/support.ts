@@ -22,6 +22,11 @@ export interface TestApp {
   ) => Promise<Answer>;
   /** Submits a shipment and waits for it; returns its id. */
   readonly submit: (overrides?: Record<string, unknown>) => Promise<string>;
+  /** The data directory, to open it again as after a restart. */
+  readonly dataDir: string;
+  /** Shuts the app down (queue, projections, store) and keeps its data. */
+  readonly stop: () => Promise<void>;
+  /** Shuts down and deletes the data. */
   readonly close: () => Promise<void>;
 }
 
@@ -34,8 +39,8 @@ export const shipmentBody = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** The trucking app on its own temp SQLite file, exercised in-process with `inject`. */
-export const startTestApp = async (): Promise<TestApp> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'trucking-test-'));
+export const startTestApp = async (existingDataDir?: string): Promise<TestApp> => {
+  const dataDir = existingDataDir ?? (await mkdtemp(join(tmpdir(), 'trucking-test-')));
   const app = await createTruckingApp({ backend: openBackend({ dataDir, durability: 'normal' }) });
   const request: TestApp['request'] = async (method, url, body, headers = {}) => {
     const response = await app.server.inject({
@@ -64,6 +69,8 @@ export const startTestApp = async (): Promise<TestApp> => {
         throw new Error(`submit failed: ${answer.status} ${JSON.stringify(answer.body)}`);
       return answer.body.shipmentId as string;
     },
+    dataDir,
+    stop: () => app.server.close(),
     close: async () => {
       await app.server.close();
       await rm(dataDir, { recursive: true, force: true });

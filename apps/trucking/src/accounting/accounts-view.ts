@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Database } from 'better-sqlite3';
 import type { ProjectionHandle, Projector, RecordedEvent } from 'eventfold';
+import type { SqliteProjectionContext } from 'eventfold/sqlite';
 import { IdString } from '../shared/http.js';
 import { notFound, type ReadRouteDeps } from '../shared/read-routes.js';
-import { preparedStatements, type SqliteContext } from '../shared/sql.js';
+import { preparedStatements } from '../shared/sql.js';
 import type { ShipmentSubmitted } from '../shipments/events.js';
 import { type AccountEvent, accountStreamId } from './events.js';
 
@@ -100,7 +101,7 @@ const applyEvent = (db: Database, recorded: RecordedEvent): void => {
 };
 
 /** Read model of customer accounts: totals and the list of charges and payments. */
-export const accountsProjector: Projector<SqliteContext, void> = {
+export const accountsProjector: Projector<SqliteProjectionContext, void> = {
   name: 'trucking-accounts',
   version: 1,
   filter: { types: ['ShipmentSubmitted', 'CustomerCharged', 'PaymentRecorded'] },

@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Projector, RecordedEvent } from 'eventfold';
+import type { SqliteProjectionContext } from 'eventfold/sqlite';
 import type { ReadRouteDeps } from '../shared/read-routes.js';
-import { preparedStatements, type SqliteContext } from '../shared/sql.js';
+import { preparedStatements } from '../shared/sql.js';
 import type { ShipmentEvent } from '../shipments/events.js';
 
 /** A truck as dispatch sees it. */
@@ -47,7 +48,7 @@ const applyEvent = (db: Database, recorded: RecordedEvent): void => {
 };
 
 /** Read model of every truck ever assigned and what it carries now. */
-export const trucksProjector: Projector<SqliteContext, void> = {
+export const trucksProjector: Projector<SqliteProjectionContext, void> = {
   name: 'trucking-trucks',
   version: 1,
   filter: { types: ['TruckAssigned', 'ShipmentDelivered'] },

@@ -17,8 +17,3 @@ export const preparedStatements = <Name extends string>(sql: Readonly<Record<Nam
     return statements;
   };
 };
-
-/** What a projector on the SQLite target receives: the store's connection inside the write transaction. */
-export interface SqliteContext {
-  readonly database: Database;
-}

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Database } from 'better-sqlite3';
 import type { Projector, RecordedEvent } from 'eventfold';
+import type { SqliteProjectionContext } from 'eventfold/sqlite';
 import { IdString, ShipmentParams } from '../shared/http.js';
 import { notFound, type ReadRouteDeps } from '../shared/read-routes.js';
-import { preparedStatements, type SqliteContext } from '../shared/sql.js';
+import { preparedStatements } from '../shared/sql.js';
 import { type ShipmentEvent, type ShipmentStatus, shipmentEventTypes, shipmentStreamId } from './events.js';
 
 /** Most shipments a list answers. */
@@ -90,7 +91,7 @@ const applyEvent = (db: Database, recorded: RecordedEvent): void => {
 };
 
 /** Read model of every shipment, with the time of each step. */
-export const shipmentsProjector: Projector<SqliteContext, void> = {
+export const shipmentsProjector: Projector<SqliteProjectionContext, void> = {
   name: 'trucking-shipments',
   version: 1,
   filter: { types: [...shipmentEventTypes] },
