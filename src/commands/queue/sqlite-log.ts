@@ -93,7 +93,6 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
   // tables; running it synchronously keeps the factory synchronous like every other one.
   store.database.exec(COMMAND_LOG_SCHEMA);
   const statements = prepareCommandLogStatements(store.database);
-  const allPartitions = JSON.stringify(Array.from({ length: partitionCount }, (_, index) => index));
   const read = (commandId: string): CommandRecord | undefined => {
     const row = statements.byId.get(commandId);
     return row ? decode(row) : undefined;
@@ -164,8 +163,13 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
       release: async () => undefined,
     }),
     next: async ({ partitions, excludeKeys, limit }) => {
-      const owned = partitions.length === partitionCount ? allPartitions : JSON.stringify(partitions);
-      return statements.next.all(owned, JSON.stringify([...excludeKeys]), limit).map(decode);
+      const excluded = JSON.stringify([...excludeKeys]);
+      // Owning every partition means owning every row, whatever partition count recorded it.
+      const rows =
+        partitions.length === partitionCount
+          ? statements.nextAny.all(excluded, limit)
+          : statements.next.all(JSON.stringify(partitions), excluded, limit);
+      return rows.map(decode);
     },
     complete,
     recordAttempt: (commandId, error) =>

@@ -68,6 +68,8 @@ export interface CommandLogStatements {
   readonly recordAttempt: Statement<[string, string]>;
   readonly countPending: Statement<[string, number], { readonly pending: number }>;
   readonly next: Statement<[string, string, number], CommandRow>;
+  /** `next` for an owner of every partition (one process per file): no partition filter at all. */
+  readonly nextAny: Statement<[string, number], CommandRow>;
 }
 
 export const prepareCommandLogStatements = (db: Database): CommandLogStatements => ({
@@ -102,6 +104,11 @@ export const prepareCommandLogStatements = (db: Database): CommandLogStatements 
     SELECT c.* FROM ef_command_keys k JOIN ef_commands c ON c.seq = k.next_seq
     WHERE k.next_seq IS NOT NULL
       AND k.partition_no IN (SELECT value FROM json_each(?))
+      AND k.partition_key NOT IN (SELECT value FROM json_each(?))
+    ORDER BY k.next_seq LIMIT ?`),
+  nextAny: db.prepare(`
+    SELECT c.* FROM ef_command_keys k JOIN ef_commands c ON c.seq = k.next_seq
+    WHERE k.next_seq IS NOT NULL
       AND k.partition_key NOT IN (SELECT value FROM json_each(?))
     ORDER BY k.next_seq LIMIT ?`),
 });

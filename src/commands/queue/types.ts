@@ -124,7 +124,7 @@ export interface NextCommandsQuery {
  *   `ConditionFailedError` from the append rolls everything back and is thrown to the caller.
  */
 export interface CommandLog {
-  /** Number of ownership buckets partition keys hash into. */
+  /** Number of ownership buckets partition keys hash into. Fixed for the lifetime of a log's data. */
   readonly partitionCount: number;
   readonly enqueue: (input: EnqueueInput) => Promise<EnqueueResult>;
   readonly get: (commandId: string) => Promise<CommandRecord | undefined>;
@@ -199,7 +199,11 @@ export interface EnqueueOptions {
   /** Defaults to a new UUID. */
   readonly commandId?: string;
   readonly idempotencyKey?: string;
-  /** Identifies the request for idempotency (the HTTP layer hashes method, path and body). */
+  /**
+   * Identifies the request for idempotency (the HTTP layer hashes method, path and body). Without
+   * it the command's type and data are hashed: pass one when the command holds generated values
+   * (ids, timestamps), or a retried request would not match its first attempt.
+   */
   readonly fingerprint?: string;
   readonly metadata?: EventMetadata;
   /** Run the handler's `preCheck` (default true). */
