@@ -32,6 +32,32 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
     .update(`${method} ${path}\n${canonicalJson(body)}`)
     .digest('base64url');
 
+/**
+ * Unknown fields must be refused even when a schema forgets to say so: object schemas that leave
+ * `additionalProperties` unset get `false`, nested ones included. An explicit choice is kept.
+ */
+export const strictSchema = <T extends TSchema>(schema: T): T => {
+  const node = schema as TSchema & {
+    type?: unknown;
+    properties?: Record<string, TSchema>;
+    items?: TSchema;
+    additionalProperties?: unknown;
+  };
+  const copy: Record<string | symbol, unknown> = { ...node };
+  if (node.properties)
+    copy.properties = Object.fromEntries(
+      Object.entries(node.properties).map(([key, value]) => [key, strictSchema(value)]),
+    );
+  if (node.items && typeof node.items === 'object' && !Array.isArray(node.items))
+    copy.items = strictSchema(node.items);
+  for (const combinator of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const list = (node as Record<string, unknown>)[combinator];
+    if (Array.isArray(list)) copy[combinator] = list.map((item: TSchema) => strictSchema(item));
+  }
+  if (node.type === 'object' && node.additionalProperties === undefined) copy.additionalProperties = false;
+  return copy as T;
+};
+
 const isBuilt = (value: BuiltCommand | Message): value is BuiltCommand =>
   typeof (value as BuiltCommand).command === 'object' && (value as BuiltCommand).command !== null;
 
@@ -101,13 +127,14 @@ export const commandRoute = <B extends TSchema, P extends TSchema = TObject>(
   options: CommandRouteOptions<P, B>,
 ): void => {
   const method = options.method ?? 'POST';
+  const body = strictSchema(options.body);
   const waitMs = options.waitTimeoutMs ?? DEFAULT_WAIT_MS;
   app.route({
     method,
     url: options.url,
     schema: {
       ...(options.params ? { params: options.params } : {}),
-      body: options.body,
+      body,
       querystring: waitQuery,
       headers: idempotencyHeaders,
       ...(options.summary ? { summary: options.summary } : {}),

@@ -55,7 +55,11 @@ const build = async (): Promise<Fixture> => {
   commandRoute(app, queue, {
     url: '/counters/:counterId/add-unchecked',
     params: Type.Object({ counterId: Type.String({ minLength: 1 }) }),
-    body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    // No additionalProperties here on purpose: the route helper makes object schemas strict.
+    body: Type.Object({
+      amount: Type.Integer({ minimum: 1 }),
+      meta: Type.Optional(Type.Object({ by: Type.String() })),
+    }),
     command: ({ params, body }) => ({
       type: 'Add',
       data: { counterId: params.counterId, amount: body.amount },
@@ -125,6 +129,19 @@ describe('HTTP conventions (eventfold/http)', () => {
       'VALIDATION',
     );
     assert.deepEqual(details, [{ field: '/colour', message: 'is not an allowed field' }]);
+  });
+
+  it('refuses unknown fields even where a schema forgot additionalProperties, nested ones too', async () => {
+    const details = expectError(
+      await post(fixture.app, '/counters/c1/add-unchecked', {
+        amount: 1,
+        extra: 1,
+        meta: { by: 'me', x: 2 },
+      }),
+      400,
+      'VALIDATION',
+    );
+    assert.deepEqual(new Set(details.map((detail) => detail.field)), new Set(['/extra', '/meta/x']));
   });
 
   it('refuses a wrong-typed field instead of coercing it', async () => {

@@ -4,7 +4,13 @@
  * queued commands and their status.
  */
 
-export { commandLocation, commandRoute, commandView, requestFingerprint } from './command-route.js';
+export {
+  commandLocation,
+  commandRoute,
+  commandView,
+  requestFingerprint,
+  strictSchema,
+} from './command-route.js';
 export { commandStatusRoute } from './command-status-route.js';
 export type { ErrorAnswer } from './errors.js';
 export { notFoundAnswer, toErrorAnswer } from './errors.js';
