@@ -17,6 +17,8 @@ import { shipmentEventsRoute } from './shipments/shipment-events.js';
 import { shipmentsProjector, shipmentsRoutes } from './shipments/shipments-view.js';
 import { submitShipmentHandler, submitShipmentRoute } from './shipments/submit-shipment.js';
 
+const DEFAULT_CONCURRENCY = 32;
+
 /** Options of `createTruckingApp`. */
 export interface TruckingAppOptions {
   readonly backend: TruckingBackend;
@@ -25,7 +27,10 @@ export interface TruckingAppOptions {
   readonly clock?: () => Date;
   /** Generates shipment ids; defaults to random UUIDs. */
   readonly newId?: () => string;
-  /** Commands processed in parallel (different shipments/accounts). Default 8. */
+  /**
+   * Commands processed in parallel (different shipments/accounts). Default 32: more commands in
+   * flight means more outcomes share one group-committed fsync.
+   */
   readonly concurrency?: number;
   /** Longest a read waits for earlier writes to show (read-your-writes). Default 2000 ms. */
   readonly readWaitMs?: number;
@@ -74,7 +79,7 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
       chargeCustomerHandler,
       recordPaymentHandler,
     ],
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     logger: logger.child({ component: 'command-queue' }),
   });
 
