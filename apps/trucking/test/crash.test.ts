@@ -118,8 +118,11 @@ test('SIGKILL mid-burst: every acknowledged command ends once, events once, one 
       for (const shipmentId of delivered)
         assert.equal(charges.get(shipmentId), 1, `charge for ${shipmentId}`);
       assert.equal(charges.size, delivered.size);
-    } finally {
+      // SIGTERM drains: stops accepting, finishes in-flight commands, closes the store, exits 0.
       second.child.kill('SIGTERM');
+      assert.equal(await second.exited, '0', second.output());
+    } finally {
+      second.child.kill('SIGKILL');
       await second.exited;
     }
   } finally {
