@@ -13,6 +13,8 @@ import type { SqliteInlineProjection, SqliteTransaction } from './types.js';
 /** A validated append whose events all carry ids, ready to run inside a write transaction. */
 export interface PreparedAppend extends ValidatedAppend {
   readonly events: readonly (NewEvent & { readonly id: string })[];
+  /** Per event: whether its id may already be stored (false for a fresh random UUID). */
+  readonly mayRepeat: readonly boolean[];
 }
 
 export interface AppenderOptions {
@@ -20,6 +22,12 @@ export interface AppenderOptions {
   readonly queries: QueryRunner;
   readonly options: ResolvedStoreOptions;
   readonly inlineProjections: readonly SqliteInlineProjection[];
+  /**
+   * True when ids the store generates are random UUIDs (no `newId` option): such an id cannot be
+   * stored already, so the idempotency check skips its index lookup. A custom `newId` (a counter,
+   * say) may repeat itself across restarts, so its ids are checked like given ones.
+   */
+  readonly generatedIdsAreFresh: boolean;
 }
 
 export interface Appender {
@@ -55,10 +63,15 @@ export const createAppender = ({
   queries,
   options,
   inlineProjections,
+  generatedIdsAreFresh,
 }: AppenderOptions): Appender => {
   /** An idempotent repeat: every id stored, all in this stream. A partial overlap is an error. */
-  const findRepeat = (streamId: string, ids: readonly string[]): readonly RecordedEvent[] | undefined => {
-    const stored = ids.map((id) => statements.eventById.get(id));
+  const findRepeat = (
+    streamId: string,
+    ids: readonly string[],
+    mayRepeat: readonly boolean[],
+  ): readonly RecordedEvent[] | undefined => {
+    const stored = ids.map((id, index) => (mayRepeat[index] ? statements.eventById.get(id) : undefined));
     if (stored.every((row) => row === undefined)) return undefined;
     const index = stored.findIndex((row) => row === undefined || row.stream_id !== streamId);
     if (index >= 0) throw new DuplicateEventIdError(ids[index] as string);
@@ -107,7 +120,7 @@ export const createAppender = ({
     const ids = input.events.map((event) => event.id);
     assertDistinctIds(ids);
     const stream: StreamRow | undefined = statements.streamRow.get(streamId);
-    const repeat = findRepeat(streamId, ids);
+    const repeat = findRepeat(streamId, ids, input.mayRepeat);
     if (repeat) return resultOf(streamId, repeat, liveRevision(stream), true);
     const conflict = checkExpectedRevision(streamId, input.expectedRevision, liveRevision(stream));
     if (conflict) throw conflict;
@@ -146,7 +159,11 @@ export const createAppender = ({
   return {
     prepare: (streamId, events, appendOptions) => {
       const input = validateAppend(streamId, events, appendOptions);
-      return { ...input, events: withIds(input.events, options) };
+      return {
+        ...input,
+        events: withIds(input.events, options),
+        mayRepeat: input.events.map((event) => event.id !== undefined || !generatedIdsAreFresh),
+      };
     },
     run,
   };

@@ -67,6 +67,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     queries,
     options: resolved,
     inlineProjections: options.inlineProjections ?? [],
+    generatedIdsAreFresh: options.newId === undefined,
   });
   const signal = createAppendSignal();
   let logger: Logger | undefined = options.logger;
