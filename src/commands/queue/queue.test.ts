@@ -357,6 +357,27 @@ for (const { name, open } of backends) {
       }
     });
 
+    it('records one command for racing requests under the same Idempotency-Key', async () => {
+      const backend = await open();
+      const queue = queueOn(backend);
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            queue.enqueue(add('a', 1), { idempotencyKey: 'race', fingerprint: 'f' }),
+          ),
+        );
+        const ids = new Set(results.map((result) => result.record.commandId));
+        assert.equal(ids.size, 1);
+        assert.equal(results.filter((result) => !result.duplicate).length, 1);
+        await queue.start();
+        await queue.waitFor([...ids][0] as string, 5_000);
+        assert.equal((await backend.store.readStream(counterStream('a'))).length, 1);
+      } finally {
+        await queue.stop();
+        await backend.dispose();
+      }
+    });
+
     it('pre-check refuses a certain rejection at once and lets commands behind pending ones through', async () => {
       const backend = await open();
       const queue = queueOn(backend, { handlers: [addHandler(preCheckWhenIdle)] });
