@@ -282,6 +282,11 @@ describe('queries', () => {
       assigned.map((item: { shipmentId: string }) => item.shipmentId),
       [b],
     );
+    const first = (await t.request('GET', '/shipments?customerId=LIST&limit=1')).body.items;
+    assert.deepEqual(
+      first.map((item: { shipmentId: string }) => item.shipmentId),
+      [a],
+    );
     const all = (await t.request('GET', '/shipments')).body.items;
     assert.ok(all.length >= 3);
     assert.equal((await t.request('GET', '/shipments?status=lost')).status, 400);

@@ -7,8 +7,8 @@ import { notFound, type ReadRouteDeps } from '../shared/read-routes.js';
 import { preparedStatements } from '../shared/sql.js';
 import { type ShipmentEvent, type ShipmentStatus, shipmentEventTypes, shipmentStreamId } from './events.js';
 
-/** Most shipments a list answers. */
-const MAX_LIST = 1_000;
+/** Largest `limit` a client may ask for; without `limit` a list answers every match. */
+const MAX_LIST = 100_000;
 
 /** A shipment as the API shows it. */
 export interface ShipmentView {
@@ -148,8 +148,8 @@ export const getShipment = (db: Database, shipmentId: string): ShipmentView | un
 export interface ShipmentFilter {
   readonly status?: ShipmentStatus;
   readonly customerId?: string;
-  /** Most rows returned, oldest submission first. */
-  readonly limit: number;
+  /** Most rows returned, oldest submission first; all when absent. */
+  readonly limit?: number;
 }
 
 /** Shipments in submission order, optionally by status and/or customer. */
@@ -163,7 +163,8 @@ export const listShipments = (db: Database, filter: ShipmentFilter): readonly Sh
         : filter.customerId
           ? run.byCustomer
           : run.all;
-  return (statement.all({ ...filter }) as ShipmentRow[]).map(toView);
+  // SQLite reads a negative LIMIT as "no limit".
+  return (statement.all({ ...filter, limit: filter.limit ?? -1 }) as ShipmentRow[]).map(toView);
 };
 
 const ShipmentsQuery = Type.Object(
@@ -195,7 +196,7 @@ export const shipmentsRoutes = ({ app, db, projection, freshness }: ReadRouteDep
         items: listShipments(db(), {
           ...(status ? { status } : {}),
           ...(customerId ? { customerId } : {}),
-          limit: limit ?? MAX_LIST,
+          ...(limit ? { limit } : {}),
         }),
       };
     },
