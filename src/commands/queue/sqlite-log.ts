@@ -54,28 +54,49 @@ const decode = (row: CommandRow): CommandRecord => ({
   processedAt: row.processed_at,
 });
 
+/** Inserts a new accepted command and returns its record (built here: no read back). */
 const insertNew = (
   statements: CommandLogStatements,
   input: EnqueueInput,
   fingerprint: string,
   partitionCount: number,
   now: string,
-): void => {
+): CommandRecord => {
   const seq = (statements.nextSeq.get() as { seq: number }).seq;
   const partition = partitionOf(input.partitionKey, partitionCount);
+  const payload = JSON.stringify(input.command.data);
+  const metadata = JSON.stringify(input.metadata ?? {});
   statements.insert.run({
     command_id: input.commandId,
     seq,
     partition_key: input.partitionKey,
     partition_no: partition,
     type: input.command.type,
-    payload: JSON.stringify(input.command.data),
-    metadata: JSON.stringify(input.metadata ?? {}),
+    payload,
+    metadata,
     idempotency_key: input.idempotencyKey ?? null,
     fingerprint,
     accepted_at: now,
   });
   statements.markKeyReady.run({ partition_key: input.partitionKey, partition_no: partition, seq });
+  // Parsed from what was stored, so the record is exactly what a later read returns.
+  return {
+    commandId: input.commandId,
+    partitionKey: input.partitionKey,
+    partition,
+    seq,
+    type: input.command.type,
+    data: JSON.parse(payload) as JsonObject,
+    metadata: JSON.parse(metadata) as EventMetadata,
+    idempotencyKey: input.idempotencyKey ?? null,
+    fingerprint,
+    status: 'accepted',
+    attempts: 0,
+    error: null,
+    result: null,
+    acceptedAt: now,
+    processedAt: null,
+  };
 };
 
 /**
@@ -116,8 +137,8 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
               input.idempotencyKey,
             ));
       if (repeat) return repeat;
-      insertNew(statements, input, fingerprint, partitionCount, clock().toISOString());
-      return { record: read(input.commandId) as CommandRecord, duplicate: false };
+      const record = insertNew(statements, input, fingerprint, partitionCount, clock().toISOString());
+      return { record, duplicate: false };
     });
   };
 
@@ -133,16 +154,18 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
         outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
           ? tx.append(outcome.append.streamId, outcome.append.events, outcome.append.options)
           : undefined;
+      const error = outcome.status === 'succeeded' ? null : outcome.error;
+      const result = outcome.status === 'succeeded' ? resultWithAppend(outcome.result, append) : null;
+      const processedAt = clock().toISOString();
       statements.finish.run({
         command_id: commandId,
         status: outcome.status,
-        error: outcome.status === 'succeeded' ? null : JSON.stringify(outcome.error),
-        result:
-          outcome.status === 'succeeded' ? JSON.stringify(resultWithAppend(outcome.result, append)) : null,
-        processed_at: clock().toISOString(),
+        error: error === null ? null : JSON.stringify(error),
+        result: result === null ? null : JSON.stringify(result),
+        processed_at: processedAt,
       });
       statements.advanceKey.run(current.partitionKey, current.partitionKey);
-      const record = read(commandId) as CommandRecord;
+      const record: CommandRecord = { ...current, status: outcome.status, error, result, processedAt };
       return append ? { applied: true, record, append } : { applied: true, record };
     });
 
