@@ -32,6 +32,7 @@ import type { PostgresEventStore, PostgresStoreOptions, PostgresTransaction } fr
 const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const DEFAULT_MAX_BATCH_SIZE = 256;
+const DEFAULT_BATCHES_IN_FLIGHT = 1;
 
 /**
  * The PostgreSQL event store for production: many application nodes share one database (or one
@@ -66,6 +67,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
     names,
     resolved,
     maxBatchSize: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
+    maxBatchesInFlight: options.maxBatchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT,
     onCommitted: () => signal.notify(),
   });
   let closed = false;

@@ -53,6 +53,8 @@ export type PostgresStoreOptions = PostgresConnection &
     readonly pollIntervalMs?: number;
     /** Appends per group commit at most. Defaults to 256. */
     readonly maxBatchSize?: number;
+    /** Group commits sent before the previous one is answered (pipelining). Defaults to 1. */
+    readonly maxBatchesInFlight?: number;
     /** Where connection trouble is reported (pino). Silent when absent. */
     readonly log?: Logger;
   };

@@ -55,20 +55,20 @@ create index if not exists events_type on ${n.events} (type, position);
 -- Appends a batch of appends in one statement (one round trip, one commit). Each item is
 -- { stream, expected, condition?: { after, query: [{ types, tags }] }, events: [{ id, type, source,
 -- time, data, metadata, tags }] } and yields one result: ok, repeat, conflict, condition or
--- duplicate-id. data and metadata arrive as JSON text inside the batch (encoded twice): a json value
--- holding \\u0000 cannot be read with ->> (PostgreSQL refuses to de-escape it), a string holding
--- its escaped form can, and ::json keeps it verbatim. Failed checks are values, not exceptions, so
--- one failing append does not undo the others of its batch.
+-- duplicate-id. The batch is jsonb, parsed once (a json value is re-parsed by every -> on it). data
+-- and metadata arrive inside it as JSON text (encoded twice): jsonb cannot hold \\u0000 but can hold
+-- a string spelling it, and ::json then stores that text verbatim. Failed checks are values, not
+-- exceptions, so one failing append does not undo the others of its batch.
 --
 -- enable_seqscan = off: every lookup here has an index made for it, but plpgsql caches its plans,
 -- and a plan made while the table was small (or before autovacuum's first ANALYZE) picks a
 -- sequential scan that then runs on every append as the table grows: milliseconds under the lock.
-create or replace function ${n.appendBatch}(batch json) returns json
+create or replace function ${n.appendBatch}(batch jsonb) returns json
 language plpgsql
 set enable_seqscan = off
 as $fn$
 declare
-  item json;
+  item jsonb;
   results json[] := array[]::json[];
   head_position bigint;
   stream text;
@@ -79,8 +79,8 @@ declare
   live_revision bigint;
   expected text;
   holds boolean;
-  condition json;
-  query_item json;
+  condition jsonb;
+  query_item jsonb;
   query_types text[];
   query_tags text[];
   query_sql text;
@@ -101,17 +101,17 @@ begin
   -- checked and inserted set-wise, in two statements instead of several per append. If any event id
   -- is already stored nothing is inserted and the batch takes the general path below.
   if (select count(distinct x.v->>'stream') = count(*)
-             and bool_and(json_typeof(x.v->'condition') is distinct from 'object')
-        from json_array_elements(batch) x(v)) then
+             and bool_and(jsonb_typeof(x.v->'condition') is distinct from 'object')
+        from jsonb_array_elements(batch) x(v)) then
     with items as (
       select x.n as item_no, x.v->>'stream' as stream, x.v->>'expected' as expected,
-             x.v->'events' as events, json_array_length(x.v->'events') as size
-        from json_array_elements(batch) with ordinality x(v, n)
+             x.v->'events' as events, jsonb_array_length(x.v->'events') as size
+        from jsonb_array_elements(batch) with ordinality x(v, n)
     ), checked as (
       select i.*,
              coalesce((select max(e.revision) from ${n.events} e where e.stream_id = i.stream), -1) as last_revision,
              coalesce((select s.deleted_before from ${n.streams} s where s.stream_id = i.stream), 0) as deleted_before,
-             exists (select 1 from json_array_elements(i.events) j(v) join ${n.events} e on e.id = j.v->>'id') as seen
+             exists (select 1 from jsonb_array_elements(i.events) j(v) join ${n.events} e on e.id = j.v->>'id') as seen
         from items i
     ), judged as (
       select c.*, case when c.last_revision >= c.deleted_before then c.last_revision else -1 end as live
@@ -132,8 +132,8 @@ begin
       insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
       select p.before_position + y.n, y.v->>'id', p.stream, p.last_revision + y.n, y.v->>'type', y.v->>'source',
              y.v->>'time', (y.v->>'data')::json, (y.v->>'metadata')::json,
-             array(select json_array_elements_text(y.v->'tags'))
-        from placed p, json_array_elements(p.events) with ordinality y(v, n)
+             array(select jsonb_array_elements_text(y.v->'tags'))
+        from placed p, jsonb_array_elements(p.events) with ordinality y(v, n)
        where p.holds and not exists (select 1 from placed q where q.seen)
       returning 1
     )
@@ -153,9 +153,9 @@ begin
     end if;
   end if;
 
-  for item in select value from json_array_elements(batch) loop
+  for item in select value from jsonb_array_elements(batch) loop
     stream := item->>'stream';
-    ids := array(select value->>'id' from json_array_elements(item->'events'));
+    ids := array(select value->>'id' from jsonb_array_elements(item->'events'));
     -- (The same id twice in one append is refused by validation before it gets here.)
 
     select coalesce(max(e.revision), -1) into last_revision from ${n.events} e where e.stream_id = stream;
@@ -189,11 +189,11 @@ begin
     end if;
 
     condition := item->'condition';
-    if condition is not null and json_typeof(condition) = 'object' then
+    if condition is not null and jsonb_typeof(condition) = 'object' then
       conflict := null;
-      for query_item in select value from json_array_elements(condition->'query') loop
-        query_types := array(select json_array_elements_text(query_item->'types'));
-        query_tags := array(select json_array_elements_text(query_item->'tags'));
+      for query_item in select value from jsonb_array_elements(condition->'query') loop
+        query_types := array(select jsonb_array_elements_text(query_item->'types'));
+        query_tags := array(select jsonb_array_elements_text(query_item->'tags'));
         -- Dynamic SQL so each shape gets its own plan (GIN on tags, (type, position), or the
         -- primary key), instead of one generic plan that cannot use any index.
         query_sql := 'select max(e.position) from ${n.events.replaceAll("'", "''")} e where e.position > $1';
@@ -211,8 +211,8 @@ begin
     insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
     select head_position + x.n, x.v->>'id', stream, last_revision + x.n, x.v->>'type', x.v->>'source',
            x.v->>'time', (x.v->>'data')::json, (x.v->>'metadata')::json,
-           array(select json_array_elements_text(x.v->'tags'))
-      from json_array_elements(item->'events') with ordinality x(v, n);
+           array(select jsonb_array_elements_text(x.v->'tags'))
+      from jsonb_array_elements(item->'events') with ordinality x(v, n);
 
     results := results || json_build_object('status', 'ok', 'position', head_position + 1, 'revision', last_revision + 1);
     head_position := head_position + cardinality(ids);
