@@ -2,19 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { type CommandQueue, createCommandQueue, type ProjectionHandle, startProjection } from 'eventfold';
 import { commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
 import { type Logger, pino } from 'pino';
-import { accountsProjector, accountsRoutes } from './accounting/accounts-view.js';
+import { accountsRoutes } from './accounting/accounts-view.js';
 import { chargeCustomerHandler } from './accounting/charge-customer.js';
-import { chargeOnDelivery, checkpointAfterWork } from './accounting/charge-on-delivery.js';
+import { chargeOnDelivery } from './accounting/charge-on-delivery.js';
 import { recordPaymentHandler, recordPaymentRoute } from './accounting/record-payment.js';
 import type { TruckingBackend } from './backend.js';
-import { trucksProjector, trucksRoutes } from './dispatch/trucks-view.js';
+import { trucksRoutes } from './dispatch/trucks-view.js';
 import { createFreshness } from './shared/freshness.js';
 import type { RouteDeps } from './shared/http.js';
 import { assignTruckHandler, assignTruckRoute } from './shipments/assign-truck.js';
 import { deliverShipmentHandler, deliverShipmentRoute } from './shipments/deliver-shipment.js';
 import { shipShipmentHandler, shipShipmentRoute } from './shipments/ship-shipment.js';
 import { shipmentEventsRoute } from './shipments/shipment-events.js';
-import { shipmentsProjector, shipmentsRoutes } from './shipments/shipments-view.js';
+import { shipmentsRoutes } from './shipments/shipments-view.js';
 import { submitShipmentHandler, submitShipmentRoute } from './shipments/submit-shipment.js';
 
 const DEFAULT_CONCURRENCY = 32;
@@ -63,7 +63,7 @@ export interface TruckingApp {
  */
 export const createTruckingApp = async (options: TruckingAppOptions): Promise<TruckingApp> => {
   const { backend } = options;
-  const { store, commandLog, target } = backend;
+  const { store, commandLog, reads } = backend;
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
@@ -83,16 +83,13 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
     logger: logger.child({ component: 'command-queue' }),
   });
 
-  const project = (projector: typeof shipmentsProjector): ProjectionHandle =>
-    startProjection({ store, projector, target, log: logger });
+  const readModels = backend.startProjections(logger);
   const projections = {
-    shipments: project(shipmentsProjector),
-    trucks: project(trucksProjector),
-    accounts: project(accountsProjector),
+    ...readModels,
     chargeOnDelivery: startProjection({
       store,
       projector: chargeOnDelivery(queue),
-      target: checkpointAfterWork(target),
+      target: backend.listenerTarget,
       log: logger,
     }),
   };
@@ -141,13 +138,12 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
     commandLog,
     ...(options.readWaitMs ? { waitMs: options.readWaitMs } : {}),
   });
-  const db = backend.readModels;
-  shipmentsRoutes({ app: server, db, projection: projections.shipments, freshness });
+  shipmentsRoutes({ app: server, reads, projection: projections.shipments, freshness });
   shipmentEventsRoute({ app: server, store, freshness });
-  trucksRoutes({ app: server, db, projection: projections.trucks, freshness });
+  trucksRoutes({ app: server, reads, projection: projections.trucks, freshness });
   accountsRoutes({
     app: server,
-    db,
+    reads,
     projection: projections.accounts,
     freshness,
     chargeListener: projections.chargeOnDelivery,

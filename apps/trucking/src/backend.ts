@@ -1,13 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { type CommandLog, createSqliteCommandLog, type EventStore, ValidationError } from 'eventfold';
 import {
-  createSqliteStore,
-  createSqliteTarget,
-  type SqliteDurability,
-  type SqliteTarget,
-} from 'eventfold/sqlite';
+  type CommandLog,
+  createSqliteCommandLog,
+  type EventStore,
+  type ProjectionTarget,
+  rebuildProjection,
+  startProjection,
+  ValidationError,
+} from 'eventfold';
+import { createSqliteStore, createSqliteTarget, type SqliteDurability } from 'eventfold/sqlite';
+import type { Logger } from 'pino';
+import { accountsProjector, getAccount } from './accounting/accounts-view.js';
+import { checkpointAfterWork } from './accounting/charge-on-delivery.js';
+import { listTrucks, trucksProjector } from './dispatch/trucks-view.js';
+import type { TruckingProjections, TruckingReadModels } from './read-models.js';
+import { getShipment, listShipments, shipmentsProjector } from './shipments/shipments-view.js';
 
 /**
  * Where the trucking system keeps everything: events, the command log, read models and their
@@ -17,10 +25,16 @@ import {
 export interface TruckingBackend {
   readonly store: EventStore;
   readonly commandLog: CommandLog;
-  /** Target of the read-model projectors (read model + checkpoint in one transaction). */
-  readonly target: SqliteTarget;
-  /** Connection the read models are queried on. */
-  readonly readModels: () => Database;
+  /** Starts the read-model projections, each committing its batch and checkpoint together. */
+  readonly startProjections: (log: Logger) => TruckingProjections;
+  readonly reads: TruckingReadModels;
+  /**
+   * Drops every read model and replays it from the events (run with the projections stopped).
+   * Resolves once all three are rebuilt.
+   */
+  readonly rebuildProjections: (log: Logger) => Promise<void>;
+  /** Target of listeners whose work is a side effect: work first, then the checkpoint. */
+  readonly listenerTarget: ProjectionTarget<unknown, Promise<void>>;
   readonly close: () => Promise<void>;
 }
 
@@ -50,19 +64,37 @@ export const openSqliteBackend = (config: BackendConfig): TruckingBackend => {
     source: 'great-plains-trucking',
     ...(config.clock ? { clock: config.clock } : {}),
   });
+  const target = createSqliteTarget(store);
+  // Reads share the store's connection: better-sqlite3 is synchronous, so a read never lands
+  // inside a half-done write transaction.
+  const db = store.database;
   return {
     store,
     commandLog: createSqliteCommandLog({ store, ...(config.clock ? { clock: config.clock } : {}) }),
-    target: createSqliteTarget(store),
-    readModels: () => store.database,
+    startProjections: (log) => ({
+      shipments: startProjection({ store, projector: shipmentsProjector, target, log }),
+      trucks: startProjection({ store, projector: trucksProjector, target, log }),
+      accounts: startProjection({ store, projector: accountsProjector, target, log }),
+    }),
+    reads: {
+      getShipment: async (shipmentId) => getShipment(db, shipmentId),
+      listShipments: async (filter) => listShipments(db, filter),
+      listTrucks: async () => listTrucks(db),
+      getAccount: async (accountId) => getAccount(db, accountId),
+    },
+    rebuildProjections: async (log) => {
+      for (const projector of [shipmentsProjector, trucksProjector, accountsProjector])
+        await rebuildProjection({ store, projector, target, log });
+    },
+    listenerTarget: checkpointAfterWork(target),
     close: () => store.close(),
   };
 };
 
 /**
- * The single place the storage is chosen. PostgreSQL (`DATABASE_URL`) needs a command log and a
- * read-model target on PostgreSQL; until those exist the server refuses to start rather than
- * silently using SQLite.
+ * The single place the storage is chosen. PostgreSQL (`DATABASE_URL`) needs a command log, a
+ * read-model target and the four queries on PostgreSQL; until those exist the server refuses to
+ * start rather than silently using SQLite.
  */
 export const openBackend = (config: BackendConfig): TruckingBackend => {
   if (config.databaseUrl !== undefined)

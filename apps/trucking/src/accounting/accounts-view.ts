@@ -161,7 +161,7 @@ const AccountParams = Type.Object({ customerId: IdString }, { additionalProperti
  * committed delivery.
  */
 export const accountsRoutes = (deps: ReadRouteDeps & { readonly chargeListener: ProjectionHandle }): void => {
-  const { app, db, projection, freshness, chargeListener } = deps;
+  const { app, reads, projection, freshness, chargeListener } = deps;
   app.get(
     '/accounts/:customerId',
     { schema: { params: AccountParams, summary: "A customer's account", tags: ['accounting'] } },
@@ -170,7 +170,7 @@ export const accountsRoutes = (deps: ReadRouteDeps & { readonly chargeListener: 
       await freshness.caughtUp(chargeListener);
       await freshness.settled(accountStreamId(customerId));
       await freshness.caughtUp(projection);
-      const account = getAccount(db(), customerId);
+      const account = await reads.getAccount(customerId);
       if (!account) return notFound(reply, `account ${customerId}`);
       return account;
     },

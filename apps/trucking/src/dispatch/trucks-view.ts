@@ -86,10 +86,10 @@ export const getTruck = (db: Database, truckId: string): TruckView | undefined =
 };
 
 /** `GET /trucks`: every truck ever assigned, available or occupied. */
-export const trucksRoutes = ({ app, db, projection, freshness }: ReadRouteDeps): void => {
+export const trucksRoutes = ({ app, reads, projection, freshness }: ReadRouteDeps): void => {
   app.get('/trucks', { schema: { summary: 'Every truck ever assigned', tags: ['dispatch'] } }, async () => {
     await freshness.allSettled();
     await freshness.caughtUp(projection);
-    return { items: listTrucks(db()) };
+    return { items: await reads.listTrucks() };
   });
 };

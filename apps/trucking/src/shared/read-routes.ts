@@ -1,14 +1,13 @@
-import type { Database } from 'better-sqlite3';
 import type { ProjectionHandle } from 'eventfold';
 import { type HttpServer, notFoundAnswer } from 'eventfold/http';
 import type { FastifyReply } from 'fastify';
+import type { TruckingReadModels } from '../read-models.js';
 import type { Freshness } from './freshness.js';
 
-/** What a read-model route needs: the server, the read connection, its projection and freshness waits. */
+/** What a read-model route needs: the server, the queries, its projection and freshness waits. */
 export interface ReadRouteDeps {
   readonly app: HttpServer;
-  /** The connection holding the read model's tables (the store's file). */
-  readonly db: () => Database;
+  readonly reads: TruckingReadModels;
   readonly projection: ProjectionHandle;
   readonly freshness: Freshness;
 }

@@ -182,7 +182,7 @@ const ShipmentsQuery = Type.Object(
 );
 
 /** `GET /shipments` (filters `status`, `customerId`) and `GET /shipments/:shipmentId`. */
-export const shipmentsRoutes = ({ app, db, projection, freshness }: ReadRouteDeps): void => {
+export const shipmentsRoutes = ({ app, reads, projection, freshness }: ReadRouteDeps): void => {
   app.get(
     '/shipments',
     { schema: { querystring: ShipmentsQuery, summary: 'List shipments', tags: ['shipments'] } },
@@ -191,7 +191,7 @@ export const shipmentsRoutes = ({ app, db, projection, freshness }: ReadRouteDep
       await freshness.caughtUp(projection);
       const { status, customerId, limit } = request.query;
       return {
-        items: listShipments(db(), {
+        items: await reads.listShipments({
           ...(status ? { status } : {}),
           ...(customerId ? { customerId } : {}),
           ...(limit ? { limit: Number(limit) } : {}),
@@ -206,7 +206,7 @@ export const shipmentsRoutes = ({ app, db, projection, freshness }: ReadRouteDep
       const { shipmentId } = request.params;
       await freshness.settled(shipmentStreamId(shipmentId));
       await freshness.caughtUp(projection);
-      const shipment = getShipment(db(), shipmentId);
+      const shipment = await reads.getShipment(shipmentId);
       if (!shipment) return notFound(reply, `shipment ${shipmentId}`);
       return shipment;
     },
