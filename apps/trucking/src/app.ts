@@ -10,6 +10,7 @@ import type { TruckingBackend } from './backend.js';
 import { trucksRoutes } from './dispatch/trucks-view.js';
 import { createFreshness } from './shared/freshness.js';
 import type { RouteDeps } from './shared/http.js';
+import { projectionsRoute } from './shared/ops-routes.js';
 import { assignTruckHandler, assignTruckRoute } from './shipments/assign-truck.js';
 import { deliverShipmentHandler, deliverShipmentRoute } from './shipments/deliver-shipment.js';
 import { shipShipmentHandler, shipShipmentRoute } from './shipments/ship-shipment.js';
@@ -132,6 +133,7 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
   deliverShipmentRoute(routeDeps);
   recordPaymentRoute(routeDeps);
   commandStatusRoute(server, queue);
+  projectionsRoute(server, Object.values(projections));
 
   const freshness = createFreshness({
     store,
