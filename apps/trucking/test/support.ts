@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTruckingApp, type TruckingApp } from '../src/app.js';
-import { openBackend } from '../src/backend.js';
+import { openBackend, type TruckingBackend } from '../src/backend.js';
 
 /** A JSON answer of the server under test. */
 export interface Answer {
@@ -41,7 +41,12 @@ export const shipmentBody = (overrides: Record<string, unknown> = {}) => ({
 /** The trucking app on its own temp SQLite file, exercised in-process with `inject`. */
 export const startTestApp = async (existingDataDir?: string): Promise<TestApp> => {
   const dataDir = existingDataDir ?? (await mkdtemp(join(tmpdir(), 'trucking-test-')));
-  const app = await createTruckingApp({ backend: openBackend({ dataDir, durability: 'normal' }) });
+  return startAppOn(openBackend({ dataDir, durability: 'normal' }), dataDir);
+};
+
+/** The trucking app on a given backend; `close` also deletes `dataDir` when there is one. */
+export const startAppOn = async (backend: TruckingBackend, dataDir = ''): Promise<TestApp> => {
+  const app = await createTruckingApp({ backend });
   const request: TestApp['request'] = async (method, url, body, headers = {}) => {
     const response = await app.server.inject({
       method,
@@ -73,7 +78,7 @@ export const startTestApp = async (existingDataDir?: string): Promise<TestApp> =
     stop: () => app.server.close(),
     close: async () => {
       await app.server.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 };
