@@ -2,8 +2,14 @@
  * `eventfold/postgres`: the PostgreSQL event store (production backend), its transactions shared
  * with the caller's SQL, and schema migrations.
  */
+export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-log.js';
+export { createPostgresCommandLog } from './command-log.js';
 export type { MigratePostgresOptions } from './migrate.js';
 export { migratePostgres } from './migrate.js';
+export type { PartitionLeaseOptions } from './partition-lease.js';
+export { acquirePartitionLease } from './partition-lease.js';
+export type { PostgresProjectionContext, PostgresTarget } from './projection-target.js';
+export { createPostgresTarget } from './projection-target.js';
 export type { Migration, MigrationReport } from './schema/migrations.js';
 export { LATEST_VERSION } from './schema/migrations.js';
 export { createPostgresStore } from './store.js';

@@ -35,6 +35,10 @@ export interface SchemaNames {
    */
   readonly appendLock: string;
   readonly migrations: string;
+  readonly checkpoints: string;
+  readonly commands: string;
+  /** LISTEN/NOTIFY channel of the command log (raw text, like `channel`). */
+  readonly commandChannel: string;
   readonly appendBatch: string;
   /**
    * LISTEN/NOTIFY channel (raw text; quote it for LISTEN): per schema, so stores sharing a database
@@ -53,6 +57,9 @@ export const schemaNames = (schema: string): SchemaNames => {
     streams: `${q}.streams`,
     appendLock: `pg_advisory_xact_lock(hashtext('eventfold:append'), hashtext('${schema.replaceAll("'", "''")}'))`,
     migrations: `${q}.schema_migrations`,
+    checkpoints: `${q}.projection_checkpoints`,
+    commands: `${q}.commands`,
+    commandChannel: `eventfold-commands:${schema}`.slice(0, MAX_IDENTIFIER_LENGTH),
     appendBatch: `${q}.append_batch`,
     channel: `eventfold:${schema}`.slice(0, MAX_IDENTIFIER_LENGTH),
     statementPrefix: `eventfold:${schema}:`,

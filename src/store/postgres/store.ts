@@ -58,7 +58,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
   const listener = createNotificationListener({
     clientConfig: options.connectionString ? { connectionString: options.connectionString } : pool.options,
     channel: names.channel,
-    signal,
+    notify: () => signal.notify(),
     retryMs: pollIntervalMs,
     log: options.log,
   });

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { AppendSignal } from '../shared/append-signal.js';
 import { quoteIdent } from './sql.js';
 
 /** The dedicated LISTEN connection of one store. */
@@ -12,15 +11,15 @@ export interface NotificationListener {
 
 /**
  * Wakes the store's subscriptions when any node commits an append on this schema (`append_batch`
- * sends a NOTIFY at commit). A pooled connection cannot LISTEN reliably (it is handed to others
+ * sends a NOTIFY at commit); the command log uses one for its own channel. A pooled connection cannot LISTEN reliably (it is handed to others
  * between queries), so this is a connection of its own. When it drops, subscriptions keep working on
- * the poll interval while it reconnects every `retryMs`; after a reconnect the signal is notified once
- * because appends made while it was down were never announced.
+ * the poll interval while it reconnects every `retryMs`.
  */
 export const createNotificationListener = (deps: {
   readonly clientConfig: pg.ClientConfig;
   readonly channel: string;
-  readonly signal: AppendSignal;
+  /** Called on each notification, and once after (re)connecting: changes made meanwhile were never announced. */
+  readonly notify: (payload: string | undefined) => void;
   readonly retryMs: number;
   readonly log?: Logger;
 }): NotificationListener => {
@@ -41,7 +40,7 @@ export const createNotificationListener = (deps: {
   const connect = (): Promise<void> => {
     connecting ??= (async () => {
       const candidate = new pg.Client(deps.clientConfig);
-      candidate.on('notification', () => deps.signal.notify());
+      candidate.on('notification', (message) => deps.notify(message.payload));
       candidate.on('error', (error) => {
         deps.log?.warn({ err: error, channel: deps.channel }, 'eventfold: LISTEN connection lost; polling');
         if (client === candidate) client = undefined;
@@ -56,7 +55,7 @@ export const createNotificationListener = (deps: {
           return;
         }
         client = candidate;
-        deps.signal.notify();
+        deps.notify(undefined);
       } catch (error) {
         deps.log?.warn({ err: error, channel: deps.channel }, 'eventfold: cannot LISTEN; polling');
         candidate.end().catch(() => undefined);

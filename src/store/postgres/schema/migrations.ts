@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent, type SchemaNames } from '../sql.js';
 import { v1Initial } from './v1-initial.js';
+import { v2Runtime } from './v2-runtime.js';
 
 /** One schema change. Versions only grow; a released migration is never edited, a new one is added. */
 export interface Migration {
@@ -10,7 +11,10 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: v1Initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: v1Initial },
+  { version: 2, name: 'runtime', sql: v2Runtime },
+];
 
 /** Version of the newest migration this library knows. */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));

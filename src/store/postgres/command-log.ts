@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  commandFingerprint,
+  DEFAULT_PARTITION_COUNT,
+  partitionOf,
+  repeatOf,
+  resultWithAppend,
+  validateEnqueueInput,
+} from '../../commands/queue/records.js';
+import type {
+  CommandError,
+  CommandLog,
+  CommandRecord,
+  CommandStatus,
+  CompleteResult,
+  EnqueueInput,
+  EnqueueResult,
+  PartitionLease,
+} from '../../commands/queue/types.js';
+import type { EventMetadata } from '../../core/envelope.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { JsonObject } from '../../core/json.js';
+import type { AppendResult } from '../../core/store.js';
+import { acquirePartitionLease } from './partition-lease.js';
+import { schemaNames } from './sql.js';
+import { createNotificationListener, type NotificationListener } from './subscribe.js';
+import type { PostgresEventStore } from './types.js';
+
+/** Options of `createPostgresCommandLog`. */
+export interface PostgresCommandLogOptions {
+  /** The store whose database holds the log; outcomes commit in its transactions, with the events. */
+  readonly store: PostgresEventStore;
+  /** Fixed for the lifetime of the data: every node must use the same. Defaults to 64. */
+  readonly partitionCount?: number;
+  readonly clock?: () => Date;
+  /** How often partition ownership is rebalanced between live nodes. Defaults to 1000 ms. */
+  readonly rebalanceMs?: number;
+  readonly log?: Logger;
+}
+
+interface CommandRow {
+  readonly command_id: string;
+  readonly seq: string;
+  readonly partition_key: string;
+  readonly partition_no: number;
+  readonly type: string;
+  readonly payload: string;
+  readonly metadata: string;
+  readonly idempotency_key: string | null;
+  readonly fingerprint: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly result: string | null;
+  readonly accepted_at: string;
+  readonly processed_at: string | null;
+}
+
+const decode = (row: CommandRow): CommandRecord => ({
+  commandId: row.command_id,
+  partitionKey: row.partition_key,
+  partition: row.partition_no,
+  seq: Number(row.seq),
+  type: row.type,
+  data: JSON.parse(row.payload) as JsonObject,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  idempotencyKey: row.idempotency_key,
+  fingerprint: row.fingerprint,
+  status: row.status as CommandStatus,
+  attempts: row.attempts,
+  error: row.error === null ? null : (JSON.parse(row.error) as CommandError),
+  result: row.result === null ? null : (JSON.parse(row.result) as JsonObject),
+  acceptedAt: row.accepted_at,
+  processedAt: row.processed_at,
+});
+
+/** The PostgreSQL command log: the port plus `close`, which gives up its leases and LISTEN connection. */
+export interface PostgresCommandLog extends CommandLog {
+  /** Releases every partition lease taken through this log and stops its notifications. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * The durable command log on PostgreSQL, in the store's schema (table `commands`, migration v2), for
+ * many nodes at once:
+ * - `enqueue` is one autocommitted statement; `on conflict do nothing` waits for a racing insert of
+ *   the same id or key to commit, so racing repeats agree on one record.
+ * - `complete` locks the command row, appends and records the outcome in ONE store transaction;
+ *   the `status = 'accepted'` check under the row lock makes a second completion (another node,
+ *   a retry after a crash) write nothing.
+ * - `acquire` leases partitions with advisory locks (see partition-lease.ts): one live owner per
+ *   partition, takeover within `rebalanceMs` when a node dies.
+ * - `onForeignChange` follows a LISTEN channel that enqueue and complete NOTIFY at commit.
+ */
+export const createPostgresCommandLog = (options: PostgresCommandLogOptions): PostgresCommandLog => {
+  const { store } = options;
+  const names = schemaNames(store.schema);
+  const partitionCount = options.partitionCount ?? DEFAULT_PARTITION_COUNT;
+  const clock = options.clock ?? (() => new Date());
+  const pool = store.pool;
+
+  const query = async (sql: string, params: unknown[]): Promise<CommandRow[]> => {
+    await store.ready();
+    return (await pool.query<CommandRow>(sql, params)).rows;
+  };
+  const read = async (commandId: string): Promise<CommandRecord | undefined> => {
+    const [row] = await query(`select * from ${names.commands} where command_id = $1`, [commandId]);
+    return row ? decode(row) : undefined;
+  };
+  const readByKey = async (key: string): Promise<CommandRecord | undefined> => {
+    const [row] = await query(`select * from ${names.commands} where idempotency_key = $1`, [key]);
+    return row ? decode(row) : undefined;
+  };
+
+  const enqueue = async (input: EnqueueInput): Promise<EnqueueResult> => {
+    validateEnqueueInput(input);
+    const fingerprint = input.fingerprint ?? commandFingerprint(input.command);
+    const [inserted] = await query(
+      `with inserted as (
+         insert into ${names.commands} (command_id, partition_key, partition_no, type, payload, metadata,
+           idempotency_key, fingerprint, status, accepted_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'accepted', $9)
+         on conflict do nothing
+         returning *)
+       select inserted.*, pg_notify($10, 'enqueued') from inserted`,
+      [
+        input.commandId,
+        input.partitionKey,
+        partitionOf(input.partitionKey, partitionCount),
+        input.command.type,
+        JSON.stringify(input.command.data),
+        JSON.stringify(input.metadata ?? {}),
+        input.idempotencyKey ?? null,
+        fingerprint,
+        clock().toISOString(),
+        names.commandChannel,
+      ],
+    );
+    if (inserted) return { record: decode(inserted), duplicate: false };
+    // The id or the key is taken (by a committed command: the insert waited for any racing one).
+    const repeat =
+      repeatOf(await read(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
+      (input.idempotencyKey === undefined
+        ? undefined
+        : repeatOf(await readByKey(input.idempotencyKey), fingerprint, input.idempotencyKey));
+    if (repeat) return repeat;
+    throw new Error(`command ${input.commandId}: refused by the log but not found (concurrently removed?)`);
+  };
+
+  const complete = (
+    commandId: string,
+    outcome: Parameters<CommandLog['complete']>[1],
+  ): Promise<CompleteResult> =>
+    store.transaction(async (tx): Promise<CompleteResult> => {
+      const { rows } = await tx.query<CommandRow>(
+        `select * from ${names.commands} where command_id = $1 for update`,
+        [commandId],
+      );
+      const current = rows[0] ? decode(rows[0]) : undefined;
+      if (!current) throw new NotFoundError('command', `command ${commandId} is not in the log`);
+      // Already final (processed before a crash, or by another node): write nothing at all.
+      if (current.status !== 'accepted') return { applied: false, record: current };
+      // A conflict thrown here rolls back this whole transaction, status included: the command stays
+      // accepted and the caller decides again on fresh state.
+      const append: AppendResult | undefined =
+        outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
+          ? await tx.append(outcome.append.streamId, outcome.append.events, outcome.append.options)
+          : undefined;
+      const error = outcome.status === 'succeeded' ? null : outcome.error;
+      const result = outcome.status === 'succeeded' ? resultWithAppend(outcome.result, append) : null;
+      const processedAt = clock().toISOString();
+      await tx.query(
+        `update ${names.commands} set status = $2, error = $3, result = $4, processed_at = $5
+          where command_id = $1 and status = 'accepted'`,
+        [
+          commandId,
+          outcome.status,
+          error === null ? null : JSON.stringify(error),
+          result === null ? null : JSON.stringify(result),
+          processedAt,
+        ],
+      );
+      await tx.query('select pg_notify($1, $2)', [names.commandChannel, 'completed']);
+      const record: CommandRecord = { ...current, status: outcome.status, error, result, processedAt };
+      return append ? { applied: true, record, append } : { applied: true, record };
+    });
+
+  const listeners = new Set<() => void>();
+  let listener: NotificationListener | undefined;
+  const leases = new Set<PartitionLease>();
+
+  return {
+    close: async () => {
+      listeners.clear();
+      const stopping = listener;
+      listener = undefined;
+      await Promise.all([...leases].map((lease) => lease.release()));
+      leases.clear();
+      await stopping?.stop();
+    },
+    partitionCount,
+    enqueue,
+    get: read,
+    findByIdempotencyKey: readByKey,
+    countPending: async (partitionKey, beforeSeq) => {
+      await store.ready();
+      const { rows } = await pool.query<{ pending: number }>(
+        `select count(*)::int as pending from ${names.commands}
+          where partition_key = $1 and status = 'accepted' and seq < $2`,
+        [partitionKey, beforeSeq ?? Number.MAX_SAFE_INTEGER],
+      );
+      return rows[0]?.pending ?? 0;
+    },
+    acquire: async (ownerId) => {
+      await store.ready();
+      const lease = await acquirePartitionLease({
+        clientConfig: pool.options,
+        lockKey: `eventfold-partitions:${store.schema}`,
+        partitionCount,
+        ownerId: ownerId || randomUUID(),
+        rebalanceMs: options.rebalanceMs ?? 1000,
+        log: options.log,
+      });
+      leases.add(lease);
+      return {
+        ownerId: lease.ownerId,
+        partitions: lease.partitions,
+        release: async () => {
+          leases.delete(lease);
+          await lease.release();
+        },
+      };
+    },
+    next: async ({ partitions, excludeKeys, limit }) => {
+      if (partitions.length === 0 || limit < 1) return [];
+      // The oldest accepted command of each key (distinct on, through the partial index), then the
+      // keys in arrival order of those commands.
+      const rows = await query(
+        `select * from (
+           select distinct on (partition_key) * from ${names.commands}
+            where status = 'accepted' and partition_no = any($1::int[]) and not (partition_key = any($2::text[]))
+            order by partition_key, seq
+         ) heads order by seq limit $3`,
+        [partitions, [...excludeKeys], limit],
+      );
+      return rows.map(decode);
+    },
+    complete,
+    recordAttempt: async (commandId, error) => {
+      await query(
+        `update ${names.commands} set attempts = attempts + 1, error = $2
+          where command_id = $1 and status = 'accepted'`,
+        [commandId, JSON.stringify(error)],
+      );
+      return read(commandId);
+    },
+    onForeignChange: (callback) => {
+      listeners.add(callback);
+      listener ??= createNotificationListener({
+        clientConfig: pool.options,
+        channel: names.commandChannel,
+        notify: () => {
+          for (const wake of listeners) wake();
+        },
+        retryMs: options.rebalanceMs ?? 1000,
+        log: options.log,
+      });
+      void listener.start();
+      return () => {
+        listeners.delete(callback);
+        if (listeners.size === 0 && listener) {
+          const stopping = listener;
+          listener = undefined;
+          void stopping.stop();
+        }
+      };
+    },
+  };
+};
