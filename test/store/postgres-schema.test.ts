@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createPostgresStore, LATEST_VERSION, migratePostgres } from 'eventfold/postgres';
 import pg from 'pg';
+import { v1Initial } from '../../src/store/postgres/schema/v1-initial.js';
+import { schemaNames } from '../../src/store/postgres/sql.js';
 import { until } from './conformance/support.js';
 import { adminQuery, DATABASE_URL, dropSchema, freshSchemaName, openSchema } from './postgres-support.js';
+
+/** Every migration version, in order. */
+const ALL_VERSIONS = Array.from({ length: LATEST_VERSION }, (_, index) => index + 1);
 
 test('two stores in two schemas of one database are independent', async () => {
   const a = openSchema();
@@ -56,8 +61,8 @@ test('nodes starting together migrate once, and every one of them can append', a
     assert.deepEqual(results.map((result) => result.position).sort(), [1, 2, 3, 4, 5]);
     const rows = await adminQuery<{ version: number }>(`select version from "${schema}".schema_migrations`);
     assert.deepEqual(
-      rows.map((row) => row.version),
-      [LATEST_VERSION],
+      rows.map((row) => row.version).sort((a, b) => a - b),
+      ALL_VERSIONS,
     );
   } finally {
     for (const store of stores) await store.close();
@@ -69,7 +74,7 @@ test('migrating is idempotent and reports what it applied', async () => {
   const schema = freshSchemaName();
   try {
     const first = await migratePostgres({ connectionString: DATABASE_URL, schema });
-    assert.deepEqual(first, { schema, from: 0, to: LATEST_VERSION, applied: [LATEST_VERSION] });
+    assert.deepEqual(first, { schema, from: 0, to: LATEST_VERSION, applied: ALL_VERSIONS });
     const second = await migratePostgres({ connectionString: DATABASE_URL, schema });
     assert.deepEqual(second, { schema, from: LATEST_VERSION, to: LATEST_VERSION, applied: [] });
   } finally {
@@ -117,6 +122,34 @@ test('a schema name with quotes and capitals is kept exactly', async () => {
     assert.equal(rows.length, 1);
   } finally {
     await store.close();
+    await dropSchema(schema);
+  }
+});
+
+test('a schema left at version 1 by an older release is upgraded in place, its events kept', async () => {
+  const schema = freshSchemaName();
+  const names = schemaNames(schema);
+  try {
+    // What the version-1 release created.
+    await adminQuery(`create schema "${schema}"`);
+    await adminQuery(
+      `create table ${names.migrations} (version integer primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    await adminQuery(v1Initial(names));
+    await adminQuery(`insert into ${names.migrations} (version, name) values (1, 'initial')`);
+    const old = createPostgresStore({ connectionString: DATABASE_URL, schema, migrate: false, poolSize: 2 });
+    await old.append('kept', [{ type: 'BeforeUpgrade', data: {} }]);
+    await old.close();
+
+    const report = await migratePostgres({ connectionString: DATABASE_URL, schema });
+    assert.deepEqual(report.applied, ALL_VERSIONS.slice(1));
+    const store = createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: 2 });
+    assert.deepEqual(
+      (await store.readStream('kept')).map((event) => event.type),
+      ['BeforeUpgrade'],
+    );
+    await store.close();
+  } finally {
     await dropSchema(schema);
   }
 });
