@@ -7,13 +7,13 @@ import {
   type ProjectionTarget,
   rebuildProjection,
   startProjection,
-  ValidationError,
 } from 'eventfold';
 import { createSqliteStore, createSqliteTarget, type SqliteDurability } from 'eventfold/sqlite';
 import type { Logger } from 'pino';
 import { accountsProjector, getAccount } from './accounting/accounts-view.js';
 import { checkpointAfterWork } from './accounting/charge-on-delivery.js';
 import { listTrucks, trucksProjector } from './dispatch/trucks-view.js';
+import { openPostgresBackend } from './postgres/backend.js';
 import type { TruckingProjections, TruckingReadModels } from './read-models.js';
 import { getShipment, listShipments, shipmentsProjector } from './shipments/shipments-view.js';
 
@@ -44,14 +44,20 @@ export interface BackendConfig {
   readonly dataDir: string;
   /** `postgres://…` selects PostgreSQL instead of SQLite. */
   readonly databaseUrl?: string;
+  /** PostgreSQL schema holding everything (default `trucking`). */
+  readonly databaseSchema?: string;
   readonly durability?: SqliteDurability;
   readonly clock?: () => Date;
 }
 
-/** `DATA_DIR` (default `./data`), `DATABASE_URL`, `SQLITE_DURABILITY` (`full` | `normal`). */
+/**
+ * `DATA_DIR` (default `./data`), `DATABASE_URL`, `DATABASE_SCHEMA` (default `trucking`),
+ * `SQLITE_DURABILITY` (`full` | `normal`).
+ */
 export const backendConfigFromEnv = (env: NodeJS.ProcessEnv): BackendConfig => ({
   dataDir: env.DATA_DIR ?? './data',
   ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+  ...(env.DATABASE_SCHEMA ? { databaseSchema: env.DATABASE_SCHEMA } : {}),
   ...(env.SQLITE_DURABILITY === 'normal' ? { durability: 'normal' as const } : {}),
 });
 
@@ -91,15 +97,12 @@ export const openSqliteBackend = (config: BackendConfig): TruckingBackend => {
   };
 };
 
-/**
- * The single place the storage is chosen. PostgreSQL (`DATABASE_URL`) needs a command log, a
- * read-model target and the four queries on PostgreSQL; until those exist the server refuses to
- * start rather than silently using SQLite.
- */
-export const openBackend = (config: BackendConfig): TruckingBackend => {
-  if (config.databaseUrl !== undefined)
-    throw new ValidationError('DATABASE_URL is set, but this build runs the trucking system on SQLite only', [
-      { field: 'DATABASE_URL', message: 'PostgreSQL command log and read models are not available yet' },
-    ]);
-  return openSqliteBackend(config);
-};
+/** The single place the storage is chosen: PostgreSQL when `databaseUrl` is set, else SQLite. */
+export const openBackend = (config: BackendConfig): TruckingBackend =>
+  config.databaseUrl === undefined
+    ? openSqliteBackend(config)
+    : openPostgresBackend({
+        connectionString: config.databaseUrl,
+        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+        ...(config.clock ? { clock: config.clock } : {}),
+      });

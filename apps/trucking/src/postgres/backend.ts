@@ -1,0 +1,55 @@
+import { type CommandLog, rebuildProjection, startProjection } from 'eventfold';
+import {
+  createPostgresCommandLog,
+  createPostgresStore,
+  createPostgresTarget,
+  type PostgresEventStore,
+} from 'eventfold/postgres';
+import { checkpointAfterWork } from '../accounting/charge-on-delivery.js';
+import type { TruckingBackend } from '../backend.js';
+import { pgAccountQueries, pgAccountsProjector } from './accounts-view.js';
+import { pgShipmentQueries, pgShipmentsProjector } from './shipments-view.js';
+import { pgTruckQueries, pgTrucksProjector } from './trucks-view.js';
+
+/** Where the PostgreSQL backend connects. */
+export interface PostgresBackendConfig {
+  readonly connectionString: string;
+  /** Schema of the events, command log, checkpoints and read models. Default `trucking`. */
+  readonly schema?: string;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Production backend: events, command log, checkpoints and read models in one PostgreSQL schema.
+ * Several application nodes may share it: the command log leases partitions between nodes, and
+ * every read-model batch applies only events it has not applied yet (see `applyOnce`).
+ */
+export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBackend => {
+  const store: PostgresEventStore = createPostgresStore({
+    connectionString: config.connectionString,
+    schema: config.schema ?? 'trucking',
+    source: 'great-plains-trucking',
+    ...(config.clock ? { clock: config.clock } : {}),
+  });
+  const commandLog: CommandLog = createPostgresCommandLog({
+    store,
+    ...(config.clock ? { clock: config.clock } : {}),
+  });
+  const target = createPostgresTarget(store);
+  const projectors = [pgShipmentsProjector, pgTrucksProjector, pgAccountsProjector] as const;
+  return {
+    store,
+    commandLog,
+    startProjections: (log) => ({
+      shipments: startProjection({ store, projector: pgShipmentsProjector, target, log }),
+      trucks: startProjection({ store, projector: pgTrucksProjector, target, log }),
+      accounts: startProjection({ store, projector: pgAccountsProjector, target, log }),
+    }),
+    rebuildProjections: async (log) => {
+      for (const projector of projectors) await rebuildProjection({ store, projector, target, log });
+    },
+    reads: { ...pgShipmentQueries(store), ...pgTruckQueries(store), ...pgAccountQueries(store) },
+    listenerTarget: checkpointAfterWork(target),
+    close: () => store.close(),
+  };
+};
