@@ -71,7 +71,7 @@ test('a live subscriber sees every committed event once, in order, under concurr
       batchSize: 7,
       onEvents: (events) => void delivered.push(...events),
     });
-    const writers = Array.from({ length: WRITERS }, () => schema.open({ poolSize: 3 }));
+    const writers = Array.from({ length: WRITERS }, () => schema.open({ poolSize: 2 }));
     const committed = (await Promise.all(writers.map((store, index) => runWriter(store, index)))).flat();
     const head = await reader.headPosition();
     assert.equal(head, committed.length, 'rolled-back appends leave no positions behind');

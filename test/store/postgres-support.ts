@@ -33,7 +33,7 @@ export const openSchema = (options: StoreOptions & Partial<PostgresStoreOptions>
   const opened: PostgresEventStore[] = [];
   const open = (extra: Partial<PostgresStoreOptions> = {}): PostgresEventStore => {
     const store = createPostgresStore({
-      poolSize: 4,
+      poolSize: 2,
       pollIntervalMs: 100,
       ...options,
       ...extra,
