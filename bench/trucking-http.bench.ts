@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqliteStore, type SqliteDurability } from 'eventfold/sqlite';
+import pg from 'pg';
 import type { BenchRow } from './report.js';
 
 interface AutocannonResult {
@@ -66,7 +67,7 @@ const freePort = () =>
 
 const startTrucking = async (
   dataDir: string,
-  durability: SqliteDurability,
+  extraEnv: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string }> => {
   const port = await freePort();
   const child = spawn(
@@ -80,7 +81,7 @@ const startTrucking = async (
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         DATA_DIR: dataDir,
-        SQLITE_DURABILITY: durability,
+        ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -184,7 +185,7 @@ const truckingRows = async (
 
   // Processing: every request waits for its command's outcome, so the rate is the rate at which
   // commands are decided and committed (with their outcome), and the latency is `?wait=true`'s.
-  const processing = await startTrucking(join(dir, `wait-${durability}`), durability);
+  const processing = await startTrucking(join(dir, `wait-${durability}`), { SQLITE_DURABILITY: durability });
   await load(`${processing.url}/shipments?wait=true`, 16, shipment, 2); // warm-up
   const waited = await load(`${processing.url}/shipments?wait=true`, 32, shipment);
   // At a moderate load: what a client waiting for its outcome sees when the server keeps up.
@@ -192,7 +193,7 @@ const truckingRows = async (
   await stop(processing.child);
 
   // Accepting: 202 once the command is committed in the log (group-committed).
-  const accepting = await startTrucking(join(dir, `accept-${durability}`), durability);
+  const accepting = await startTrucking(join(dir, `accept-${durability}`), { SQLITE_DURABILITY: durability });
   await load(`${accepting.url}/shipments`, 16, shipment, 2); // warm-up
   const accepted = await load(`${accepting.url}/shipments`, 50, shipment);
   const drain = await drainBacklog(accepting.url);
@@ -239,6 +240,40 @@ const truckingRows = async (
   ];
 };
 
+/** `DATABASE_URL` mode: one node on a fresh schema of the local PostgreSQL (dropped afterwards). */
+const postgresRows = async (dir: string): Promise<BenchRow[]> => {
+  const url = process.env.TRUCKING_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `trucking_bench_${process.pid}_${Date.now()}`;
+  try {
+    const server = await startTrucking(join(dir, 'pg'), { DATABASE_URL: url, DATABASE_SCHEMA: schema });
+    await load(`${server.url}/shipments?wait=true`, 8, shipment, 2); // warm-up
+    const waited = await load(`${server.url}/shipments?wait=true`, 32, shipment, 5);
+    const accepted = await load(`${server.url}/shipments`, 50, shipment, 5);
+    await stop(server.child);
+    return [
+      {
+        group: 'trucking http',
+        name: 'POST /shipments accepted (202), 50 conn, PostgreSQL',
+        rate: count(accepted, 202) / accepted.duration,
+        unit: 'req/s',
+        note: p(accepted),
+      },
+      {
+        group: 'trucking http',
+        name: 'POST /shipments?wait=true processed (200), 32 conn, PostgreSQL',
+        rate: count(waited, 200) / waited.duration,
+        unit: 'cmd/s',
+        note: p(waited),
+      },
+    ];
+  } finally {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+};
+
 export default async function run(): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'trucking-bench-'));
   try {
@@ -246,7 +281,11 @@ export default async function run(): Promise<BenchRow[]> {
     const noop = await load(`${noopServer.url}/noop`, 50, shipment);
     await stop(noopServer.child);
     // FULL is what `npm start` runs; NORMAL survives a process crash but not a power loss.
-    return [...(await truckingRows(dir, 'full', noop)), ...(await truckingRows(dir, 'normal', noop))];
+    return [
+      ...(await truckingRows(dir, 'full', noop)),
+      ...(await truckingRows(dir, 'normal', noop)),
+      ...(await postgresRows(dir)),
+    ];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
