@@ -60,11 +60,15 @@ create index if not exists events_type on ${n.events} (type, position);
 -- a string spelling it, and ::json then stores that text verbatim. Failed checks are values, not
 -- exceptions, so one failing append does not undo the others of its batch.
 --
--- enable_seqscan = off: every lookup here has an index made for it, but plpgsql caches its plans,
--- and a plan made while the table was small (or before autovacuum's first ANALYZE) picks a
--- sequential scan that then runs on every append as the table grows: milliseconds under the lock.
+-- plan_cache_mode = force_generic_plan: plan each statement once per connection. Left to choose,
+-- PostgreSQL keeps re-planning statements whose parameters it cannot see through (the batch),
+-- which cost more than the statements themselves, under the lock.
+-- enable_seqscan = off: every lookup here has an index made for it, but a plan made while the
+-- table was small (or before autovacuum's first ANALYZE) picks a sequential scan, which a cached
+-- plan would then run on every append as the table grows: milliseconds under the lock.
 create or replace function ${n.appendBatch}(batch jsonb) returns json
 language plpgsql
+set plan_cache_mode = force_generic_plan
 set enable_seqscan = off
 as $fn$
 declare
@@ -100,18 +104,20 @@ begin
   -- streams and no DCB condition, so no append depends on another of the batch and all can be
   -- checked and inserted set-wise, in two statements instead of several per append. If any event id
   -- is already stored nothing is inserted and the batch takes the general path below.
-  if (select count(distinct x.v->>'stream') = count(*)
+  if jsonb_array_length(batch) > 1 and (select count(distinct x.v->>'stream') = count(*)
              and bool_and(jsonb_typeof(x.v->'condition') is distinct from 'object')
         from jsonb_array_elements(batch) x(v)) then
     with items as (
       select x.n as item_no, x.v->>'stream' as stream, x.v->>'expected' as expected,
              x.v->'events' as events, jsonb_array_length(x.v->'events') as size
         from jsonb_array_elements(batch) with ordinality x(v, n)
-    ), checked as (
+    ), checked as materialized (
       select i.*,
              coalesce((select max(e.revision) from ${n.events} e where e.stream_id = i.stream), -1) as last_revision,
              coalesce((select s.deleted_before from ${n.streams} s where s.stream_id = i.stream), 0) as deleted_before,
-             exists (select 1 from jsonb_array_elements(i.events) j(v) join ${n.events} e on e.id = j.v->>'id') as seen
+             -- = any(array): one index probe per id, never a join the planner could turn into a scan.
+             exists (select 1 from ${n.events} e
+                      where e.id = any(array(select j.v->>'id' from jsonb_array_elements(i.events) j(v)))) as seen
         from items i
     ), judged as (
       select c.*, case when c.last_revision >= c.deleted_before then c.last_revision else -1 end as live
