@@ -138,6 +138,8 @@ export interface AppendBatcher {
   readonly append: (prepared: PreparedAppend) => Promise<AppendResult>;
   /** Resolves when every queued append has settled. */
   readonly drain: () => Promise<void>;
+  /** Waits for queued appends, then returns the batch connection to the pool. */
+  readonly close: () => Promise<void>;
 }
 
 /**
@@ -185,13 +187,28 @@ export const createAppendBatcher = (deps: {
     );
   };
 
+  // Batches go through one connection kept out of the pool (no checkout per batch); a connection
+  // that failed is destroyed and replaced. Extra ones come from the pool when batches overlap.
+  let kept: pg.PoolClient | undefined;
+  const execute = async (prepared: readonly PreparedAppend[]): Promise<readonly ItemResult[]> => {
+    const reuse = kept;
+    kept = undefined;
+    const client = reuse ?? (await deps.pool.connect());
+    try {
+      const outcomes = await executeBatch(client, deps.names, prepared);
+      if (kept === undefined && !closing) kept = client;
+      else client.release();
+      return outcomes;
+    } catch (error) {
+      client.release(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+  };
+  let closing = false;
+
   const write = async (batch: readonly Pending[]): Promise<void> => {
     try {
-      const outcomes = await executeBatch(
-        deps.pool,
-        deps.names,
-        batch.map((pending) => pending.prepared),
-      );
+      const outcomes = await execute(batch.map((pending) => pending.prepared));
       await settleAll(batch, outcomes);
     } catch (error) {
       if (batch.length === 1) {
@@ -254,6 +271,15 @@ export const createAppendBatcher = (deps: {
         queue.push({ prepared, resolve, reject });
         pump();
       }),
+    close: async () => {
+      closing = true;
+      while (inFlight > 0 || queue.length > 0)
+        await new Promise<void>((resolve) => {
+          idle.push(resolve);
+        });
+      kept?.release();
+      kept = undefined;
+    },
     drain: () =>
       inFlight === 0 && queue.length === 0
         ? Promise.resolve()

@@ -265,7 +265,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-      await batcher.drain();
+      await batcher.close();
       await listener.stop();
       if (ownsPool) await pool.end();
     },

@@ -92,21 +92,26 @@ declare
   found_conflict bigint;
   appended boolean := false;
   any_seen boolean;
+  seen boolean;
+  item_count integer;
+  item_index integer;
   fast_results json;
   appended_count bigint;
 begin
   -- The serialization point (see above). READ COMMITTED: each later statement of this volatile
   -- function takes a fresh snapshot, so it sees everything the previous lock holder committed.
   perform ${n.appendLock};
-  select coalesce(max(e.position), 0) into head_position from ${n.events} e;
+  item_count := jsonb_array_length(batch);
 
   -- Fast path for the common batch (what group commit builds from independent writers): distinct
   -- streams and no DCB condition, so no append depends on another of the batch and all can be
   -- checked and inserted set-wise, in two statements instead of several per append. If any event id
   -- is already stored nothing is inserted and the batch takes the general path below.
-  if jsonb_array_length(batch) > 1 and (select count(distinct x.v->>'stream') = count(*)
+  -- (A single append takes the general path: fewer statements than the set-wise one.)
+  if item_count > 1 and (select count(distinct x.v->>'stream') = count(*)
              and bool_and(jsonb_typeof(x.v->'condition') is distinct from 'object')
         from jsonb_array_elements(batch) x(v)) then
+    select coalesce(max(e.position), 0) into head_position from ${n.events} e;
     with items as (
       select x.n as item_no, x.v->>'stream' as stream, x.v->>'expected' as expected,
              x.v->'events' as events, jsonb_array_length(x.v->'events') as size
@@ -159,17 +164,25 @@ begin
     end if;
   end if;
 
-  for item in select value from jsonb_array_elements(batch) loop
-    stream := item->>'stream';
-    ids := array(select value->>'id' from jsonb_array_elements(item->'events'));
+  -- An index loop, not FOR … IN SELECT: no cursor to open for what is usually one item.
+  for item_index in 0 .. item_count - 1 loop
+    item := batch -> item_index;
+    -- Everything the checks need, in one statement (each statement run here costs a round of
+    -- executor start-up, under the lock).
+    select item->>'stream', ids_of.ids,
+           -- The head, read once per batch (later items advance it in head_position).
+           case when head_position is null
+             then (select coalesce(max(e.position), 0) from ${n.events} e) else head_position end,
+           coalesce((select max(e.revision) from ${n.events} e where e.stream_id = item->>'stream'), -1),
+           coalesce((select s.deleted_before from ${n.streams} s where s.stream_id = item->>'stream'), 0),
+           exists (select 1 from ${n.events} e where e.id = any(ids_of.ids))
+      into stream, ids, head_position, last_revision, deleted_before, seen
+      from (select array(select value->>'id' from jsonb_array_elements(item->'events')) as ids) ids_of;
     -- (The same id twice in one append is refused by validation before it gets here.)
-
-    select coalesce(max(e.revision), -1) into last_revision from ${n.events} e where e.stream_id = stream;
-    select s.deleted_before into deleted_before from ${n.streams} s where s.stream_id = stream;
-    live_revision := case when last_revision >= coalesce(deleted_before, 0) then last_revision else -1 end;
+    live_revision := case when last_revision >= deleted_before then last_revision else -1 end;
 
     -- Idempotency first: a repeat of a stored append succeeds whatever the expectation says.
-    if exists (select 1 from ${n.events} e where e.id = any(ids)) then
+    if seen then
       select u.x into bad_id from unnest(ids) with ordinality u(x, n)
         left join ${n.events} e on e.id = u.x
         where e.id is null or e.stream_id <> stream
