@@ -153,3 +153,24 @@ test('a schema left at version 1 by an older release is upgraded in place, its e
     await dropSchema(schema);
   }
 });
+
+test('tags with quotes, backslashes, braces, commas and spaces round-trip and match queries', async () => {
+  const opened = openSchema();
+  try {
+    const store = opened.open();
+    const tags = ['a"b', 'c\\d', '{e}', 'f,g', ' h ', 'NULL', 'i\\"j'];
+    await store.append('s', [{ type: 'Tagged', data: {}, tags }]);
+    await store.append('t', [
+      { type: 'Tagged', data: {}, tags },
+      { type: 'Other', data: {}, tags: ['NULL'] },
+    ]);
+    assert.deepEqual((await store.readStream('s'))[0]?.tags, tags);
+    assert.deepEqual(
+      (await store.readByQuery({ tags: ['a"b', 'i\\"j'] })).map((event) => event.streamId),
+      ['s', 't'],
+    );
+    assert.equal((await store.readByQuery({ tags: ['NULL'] })).length, 3);
+  } finally {
+    await opened.dispose();
+  }
+});

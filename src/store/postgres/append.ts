@@ -27,6 +27,10 @@ type ItemResult =
   | { readonly status: 'condition'; readonly position: number }
   | { readonly status: 'duplicate-id'; readonly id: string };
 
+/** A PostgreSQL text[] literal: every element quoted, `"` and `\` escaped. */
+const arrayLiteral = (values: readonly string[]): string =>
+  `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
 /** Validates an append and fills in what the client owns (ids, time, source) before any I/O. */
 export const prepareAppend = (
   streamId: string,
@@ -52,7 +56,7 @@ export const prepareAppend = (
       // Encoded here and once more with the batch: see the note on append_batch in v1-initial.ts.
       data: JSON.stringify(event.data),
       metadata: JSON.stringify(event.metadata ?? {}),
-      tags: event.tags ?? [],
+      tags: arrayLiteral(event.tags ?? []),
     })),
   };
   return { input, events: identified, now, item };

@@ -57,7 +57,8 @@ create index if not exists events_type on ${n.events} (type, position);
 -- time, data, metadata, tags }] } and yields one result: ok, repeat, conflict, condition or
 -- duplicate-id. The batch is jsonb, parsed once (a json value is re-parsed by every -> on it). data
 -- and metadata arrive inside it as JSON text (encoded twice): jsonb cannot hold \\u0000 but can hold
--- a string spelling it, and ::json then stores that text verbatim. Failed checks are values, not
+-- a string spelling it, and ::json then stores that text verbatim. tags arrive as an array literal
+-- ('{"a","b"}'): one cast per row instead of a subquery per row. Failed checks are values, not
 -- exceptions, so one failing append does not undo the others of its batch.
 --
 -- plan_cache_mode = force_generic_plan: plan each statement once per connection. Left to choose,
@@ -143,7 +144,7 @@ begin
       insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
       select p.before_position + y.n, y.v->>'id', p.stream, p.last_revision + y.n, y.v->>'type', y.v->>'source',
              y.v->>'time', (y.v->>'data')::json, (y.v->>'metadata')::json,
-             array(select jsonb_array_elements_text(y.v->'tags'))
+             (y.v->>'tags')::text[]
         from placed p, jsonb_array_elements(p.events) with ordinality y(v, n)
        where p.holds and not exists (select 1 from placed q where q.seen)
       returning 1
@@ -230,7 +231,7 @@ begin
     insert into ${n.events} (position, id, stream_id, revision, type, source, time, data, metadata, tags)
     select head_position + x.n, x.v->>'id', stream, last_revision + x.n, x.v->>'type', x.v->>'source',
            x.v->>'time', (x.v->>'data')::json, (x.v->>'metadata')::json,
-           array(select jsonb_array_elements_text(x.v->'tags'))
+           (x.v->>'tags')::text[]
       from jsonb_array_elements(item->'events') with ordinality x(v, n);
 
     results := results || json_build_object('status', 'ok', 'position', head_position + 1, 'revision', last_revision + 1);
