@@ -109,7 +109,8 @@ begin
   -- checked and inserted set-wise, in two statements instead of several per append. If any event id
   -- is already stored nothing is inserted and the batch takes the general path below.
   -- (A single append takes the general path: fewer statements than the set-wise one.)
-  if item_count > 1 and (select count(distinct x.v->>'stream') = count(*)
+  if item_count > 1 then
+  if (select count(distinct x.v->>'stream') = count(*)
              and bool_and(jsonb_typeof(x.v->'condition') is distinct from 'object')
         from jsonb_array_elements(batch) x(v)) then
     select coalesce(max(e.position), 0) into head_position from ${n.events} e;
@@ -163,6 +164,7 @@ begin
       end if;
       return fast_results;
     end if;
+  end if;
   end if;
 
   -- An index loop, not FOR … IN SELECT: no cursor to open for what is usually one item.
