@@ -1,6 +1,7 @@
 /**
  * `eventfold/postgres`: the PostgreSQL event store (production backend), its transactions shared
- * with the caller's SQL, and schema migrations.
+ * with the caller's SQL, schema migrations, and the runtime's PostgreSQL parts: the command log
+ * (partitions leased across nodes) and the projection target (checkpoint in the read model's transaction).
  */
 export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-log.js';
 export { createPostgresCommandLog } from './command-log.js';
