@@ -115,3 +115,4 @@ export {
   queuedCommand,
 } from './commands/queue/index.js';
 export { DEFAULT_RESTART_DELAY_MS } from './projections/index.js';
+export { timeOrderedId } from './commands/queue/index.js';

@@ -1,5 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { type CommandQueue, createCommandQueue, type ProjectionHandle, startProjection } from 'eventfold';
+import {
+  type CommandQueue,
+  createCommandQueue,
+  type ProjectionHandle,
+  startProjection,
+  timeOrderedId,
+} from 'eventfold';
 import { commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
 import { type Logger, pino } from 'pino';
 import { accountsRoutes } from './accounting/accounts-view.js';
@@ -26,7 +31,10 @@ export interface TruckingAppOptions {
   readonly logger?: Logger;
   /** Stamps accepted commands; defaults to the system clock. */
   readonly clock?: () => Date;
-  /** Generates shipment ids; defaults to random UUIDs. */
+  /**
+   * Generates shipment ids; defaults to time-ordered UUIDs (v7), which keep the shipment-keyed
+   * indexes (streams, command keys, read models) appending instead of writing random pages.
+   */
   readonly newId?: () => string;
   /**
    * Commands processed in parallel (different shipments/accounts). Default 32: more commands in
@@ -67,7 +75,7 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
   const { store, commandLog, reads } = backend;
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? (() => new Date());
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? timeOrderedId;
 
   const queue = createCommandQueue({
     store,

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { createAppendSignal } from '../../store/shared/append-signal.js';
+import { timeOrderedId } from './ids.js';
 import type {
   CommandError,
   CommandOutcome,
@@ -101,7 +102,8 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
   const settings = { ...defaults, ...definedOnly(options) };
   const { store, log } = options;
   const logger = options.logger ?? silent;
-  const newId = options.newId ?? randomUUID;
+  // Time-ordered by default: command ids (and the event ids derived from them) are index keys.
+  const newId = options.newId ?? timeOrderedId;
   const ownerId = options.ownerId ?? `worker-${randomUUID()}`;
   const handlers = new Map<string, QueuedCommandHandler>(options.handlers.map((h) => [h.type, h]));
   const wake = createAppendSignal();
