@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import type { RecordedEvent } from '../../core/envelope.js';
 import { StoreClosedError, ValidationError } from '../../core/errors.js';
 import type { StreamMetadata } from '../../core/store.js';
 import { createAppendSignal } from '../shared/append-signal.js';
@@ -70,18 +71,45 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     generatedIdsAreFresh: options.newId === undefined,
   });
   const signal = createAppendSignal();
+  /**
+   * Set when a write of the running batch stored events. Only those batches wake subscriptions:
+   * command-log and checkpoint commits change nothing they read, and waking every subscriber on
+   * them made each projection's own commit trigger a round of empty reads in all the others.
+   */
+  let appended = false;
   let logger: Logger | undefined = options.logger;
   const writer = createGroupCommitWriter({
     db,
     statements,
-    onCommit: signal.notify,
+    onCommit: () => {
+      if (!appended) return;
+      appended = false;
+      signal.notify();
+    },
     onCallbackError: (error) => {
       logger ??= pino({ name: 'eventfold-sqlite' });
       logger.error({ err: error }, 'afterCommit callback failed; the transaction is committed');
     },
   });
+  /**
+   * Subscriptions woken by one commit all read after the same position in the same tick: they
+   * share one query and one decode. The entry is only valid for the signal version it was read at
+   * (no local append since) and until the next macrotask (another process may append).
+   */
+  let shared:
+    | { version: number; after: number; maxCount: number; events: readonly RecordedEvent[] }
+    | undefined;
+  const readAfter = (after: number, maxCount: number): readonly RecordedEvent[] => {
+    const version = signal.version();
+    if (shared && shared.version === version && shared.after === after && shared.maxCount === maxCount)
+      return shared.events;
+    const events = decodeEvents(statements.readAll.all(after, maxCount));
+    if (shared === undefined) setImmediate(() => (shared = undefined));
+    shared = { version, after, maxCount, events };
+    return events;
+  };
   const subscriptions = createSqliteSubscriptions({
-    readAfter: (after, maxCount) => decodeEvents(statements.readAll.all(after, maxCount)),
+    readAfter,
     signal,
     pollIntervalMs,
   });
@@ -95,7 +123,10 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
       database: db,
       append: (streamId, events, appendOptions) => {
         if (!context.active()) throw new ValidationError('tx.append: the transaction is already finished');
-        return appender.run(tx, appender.prepare(streamId, events, appendOptions), true);
+        const result = appender.run(tx, appender.prepare(streamId, events, appendOptions), true);
+        // Set after a successful append; a rolled-back one at worst causes one spurious wake-up.
+        if (!result.duplicate) appended = true;
+        return result;
       },
       afterCommit: context.afterCommit,
     };
@@ -111,7 +142,11 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     append: async (streamId, events, appendOptions) => {
       ensureOpen();
       const input = appender.prepare(streamId, events, appendOptions);
-      return writer.enqueue((context) => appender.run(transactionFor(context), input, false));
+      return writer.enqueue((context) => {
+        const result = appender.run(transactionFor(context), input, false);
+        if (!result.duplicate) appended = true;
+        return result;
+      });
     },
     transaction: async (work) => {
       ensureOpen();
