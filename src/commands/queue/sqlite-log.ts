@@ -118,6 +118,21 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
     const row = statements.byId.get(commandId);
     return row ? decode(row) : undefined;
   };
+  /**
+   * Records handed out by `next` and not completed yet (at most the workers' concurrency). While
+   * such a command is still accepted its stored fields are exactly these, so `complete` reads only
+   * its status instead of the whole row (the payload and metadata JSON parsed again).
+   */
+  const handedOut = new Map<string, CommandRecord>();
+  const readForComplete = (commandId: string): CommandRecord | undefined => {
+    const known = handedOut.get(commandId);
+    if (known === undefined) return read(commandId);
+    const row = statements.statusById.get(commandId);
+    if (row === undefined) return undefined;
+    // Final since (another worker): the stored row is what counts. `recordAttempt` forgets the
+    // handed-out record, so an accepted one here still has the attempts it was handed out with.
+    return row.status === 'accepted' ? known : read(commandId);
+  };
 
   const enqueue = (input: EnqueueInput): Promise<EnqueueResult> => {
     validateEnqueueInput(input);
@@ -144,10 +159,13 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
 
   const complete = (commandId: string, outcome: CommandOutcome): Promise<CompleteResult> =>
     store.transaction((tx): CompleteResult => {
-      const current = read(commandId);
+      const current = readForComplete(commandId);
       if (!current) throw new NotFoundError('command', `command ${commandId} is not in the log`);
       // Already final (processed before a crash, or by another worker): write nothing at all.
-      if (current.status !== 'accepted') return { applied: false, record: current };
+      if (current.status !== 'accepted') {
+        handedOut.delete(commandId);
+        return { applied: false, record: current };
+      }
       // A conflict thrown here rolls back this whole unit, status included: the command stays
       // accepted and the caller decides again on fresh state.
       const append: AppendResult | undefined =
@@ -165,6 +183,8 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
         processed_at: processedAt,
       });
       statements.advanceKey.run(current.partitionKey, current.partitionKey);
+      // Forgotten only once committed: a rolled-back completion (conflict) is retried with it.
+      tx.afterCommit(() => handedOut.delete(commandId));
       const record: CommandRecord = { ...current, status: outcome.status, error, result, processedAt };
       return append ? { applied: true, record, append } : { applied: true, record };
     });
@@ -192,11 +212,14 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
         partitions.length === partitionCount
           ? statements.nextAny.all(excluded, limit)
           : statements.next.all(JSON.stringify(partitions), excluded, limit);
-      return rows.map(decode);
+      const records = rows.map(decode);
+      for (const record of records) handedOut.set(record.commandId, record);
+      return records;
     },
     complete,
     recordAttempt: (commandId, error) =>
       store.transaction(() => {
+        handedOut.delete(commandId);
         statements.recordAttempt.run(JSON.stringify(error), commandId);
         return read(commandId);
       }),

@@ -57,6 +57,8 @@ export interface CommandRow {
 /** Every statement the SQLite command log runs, prepared once. */
 export interface CommandLogStatements {
   readonly byId: Statement<[string], CommandRow>;
+  /** Just the status: what `complete` needs when the record itself is already in hand. */
+  readonly statusById: Statement<[string], { readonly status: string }>;
   readonly byKey: Statement<[string], CommandRow>;
   readonly nextSeq: Statement<[], { readonly seq: number }>;
   readonly insert: Statement<Record<string, string | number | null>>;
@@ -74,6 +76,7 @@ export interface CommandLogStatements {
 
 export const prepareCommandLogStatements = (db: Database): CommandLogStatements => ({
   byId: db.prepare('SELECT * FROM ef_commands WHERE command_id = ?'),
+  statusById: db.prepare('SELECT status FROM ef_commands WHERE command_id = ?'),
   byKey: db.prepare('SELECT * FROM ef_commands WHERE idempotency_key = ?'),
   nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM ef_commands'),
   insert: db.prepare(`

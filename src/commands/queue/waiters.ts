@@ -25,8 +25,25 @@ export const createWaiters = (options: {
   const checks = new Set<() => void>();
 
   const wait = async (commandId: string, timeoutMs: number): Promise<CommandRecord | undefined> => {
-    const first = await log.get(commandId);
+    // Listening before the read: a completion landing while it is in progress still wakes us,
+    // so one read is enough (no second read to close that window).
+    let settled: CommandRecord | undefined;
+    const early = (record: CommandRecord): void => {
+      settled = record;
+    };
+    const earlyListeners = waiting.get(commandId) ?? new Set();
+    waiting.set(commandId, earlyListeners);
+    earlyListeners.add(early);
+    let first: CommandRecord | undefined;
+    try {
+      first = await log.get(commandId);
+    } finally {
+      earlyListeners.delete(early);
+      if (earlyListeners.size === 0 && waiting.get(commandId) === earlyListeners) waiting.delete(commandId);
+    }
+    if (settled) return settled;
     if (!first || isFinal(first.status) || timeoutMs <= 0) return first;
+    const initial = first;
     return new Promise<CommandRecord>((resolve) => {
       let done = false;
       const listeners = waiting.get(commandId) ?? new Set();
@@ -44,15 +61,13 @@ export const createWaiters = (options: {
       const check = async (final: boolean): Promise<void> => {
         const record = await log.get(commandId).catch(() => undefined);
         if (record && (final || isFinal(record.status))) finishWith(record);
-        else if (final) finishWith(first);
+        else if (final) finishWith(initial);
       };
       const recheck = (): void => void check(false);
       checks.add(recheck);
       listeners.add(finishWith);
       const timeout = setTimeout(() => void check(true), timeoutMs);
       const poll = setInterval(() => void check(false), options.pollIntervalMs);
-      // The command may have finished between the first read and registering the listener.
-      recheck();
     });
   };
 
