@@ -1,8 +1,9 @@
-import { type CommandLog, rebuildProjection, startProjection } from 'eventfold';
+import { rebuildProjection, startProjection } from 'eventfold';
 import {
   createPostgresCommandLog,
   createPostgresStore,
   createPostgresTarget,
+  type PostgresCommandLog,
   type PostgresEventStore,
 } from 'eventfold/postgres';
 import { checkpointAfterWork } from '../accounting/charge-on-delivery.js';
@@ -31,7 +32,7 @@ export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBack
     source: 'great-plains-trucking',
     ...(config.clock ? { clock: config.clock } : {}),
   });
-  const commandLog: CommandLog = createPostgresCommandLog({
+  const commandLog: PostgresCommandLog = createPostgresCommandLog({
     store,
     ...(config.clock ? { clock: config.clock } : {}),
   });
@@ -50,6 +51,12 @@ export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBack
     },
     reads: { ...pgShipmentQueries(store), ...pgTruckQueries(store), ...pgAccountQueries(store) },
     listenerTarget: checkpointAfterWork(target),
-    close: () => store.close(),
+    // The log holds partition leases (session advisory locks) and a LISTEN connection on their own
+    // connections: release them before the pool ends so another node takes the partitions at once
+    // instead of waiting for the server to notice this session is gone.
+    close: async () => {
+      await commandLog.close();
+      await store.close();
+    },
   };
 };
