@@ -4,6 +4,50 @@
  * (`eventfold/sqlite`, `eventfold/postgres`), test helpers behind `eventfold/testing`.
  */
 
+export type {
+  CommandContext,
+  CommandSpec,
+  DecideOptions,
+  HandleOptions,
+  HandleResult,
+  LoadedState,
+  PreparedDecision,
+  PreparedEvents,
+  PreparedRejection,
+  Snapshot,
+  SnapshotOptions,
+  SnapshotStore,
+} from './commands/index.js';
+export {
+  createMemorySnapshotStore,
+  DEFAULT_RETRIES,
+  DEFAULT_SNAPSHOT_EVERY,
+  handle,
+  loadState,
+  prepareDecision,
+  saveSnapshotIfDue,
+  snapshotDue,
+  snapshotKey,
+  stampEvents,
+} from './commands/index.js';
+export type {
+  MemoryCommandLogOptions,
+  QueuedCommandOptions,
+  SqliteCommandLogOptions,
+} from './commands/queue/index.js';
+export {
+  commandFingerprint,
+  createCommandQueue,
+  createMemoryCommandLog,
+  createSqliteCommandLog,
+  DEFAULT_PARTITION_COUNT,
+  defineQueuedCommand,
+  partitionOf,
+  preCheckWhenIdle,
+  queuedCommand,
+  timeOrderedId,
+} from './commands/queue/index.js';
+export type * from './commands/queue/types.js';
 export type { Decider, Decision, Rejection } from './core/decider.js';
 export { assertNever, fold, isRejection, reject } from './core/decider.js';
 export type { EventMetadata, Message, NewEvent, RecordedEvent } from './core/envelope.js';
@@ -14,10 +58,12 @@ export {
   ConditionFailedError,
   DuplicateEventIdError,
   EventfoldError,
+  IdempotencyMismatchError,
   isConcurrencyError,
   isConditionFailedError,
   isDuplicateEventIdError,
   isEventfoldError,
+  isIdempotencyMismatchError,
   isNotFoundError,
   isRejectedError,
   isSerializationError,
@@ -46,35 +92,6 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './core/store.js';
-export type { MemoryStoreOptions } from './store/memory/index.js';
-export { createMemoryStore } from './store/memory/index.js';
-export type { StoreOptions } from './store/shared/options.js';
-export type {
-  CommandContext,
-  CommandSpec,
-  DecideOptions,
-  HandleOptions,
-  HandleResult,
-  LoadedState,
-  PreparedDecision,
-  PreparedEvents,
-  PreparedRejection,
-  Snapshot,
-  SnapshotOptions,
-  SnapshotStore,
-} from './commands/index.js';
-export {
-  createMemorySnapshotStore,
-  DEFAULT_RETRIES,
-  DEFAULT_SNAPSHOT_EVERY,
-  handle,
-  loadState,
-  prepareDecision,
-  saveSnapshotIfDue,
-  snapshotDue,
-  snapshotKey,
-  stampEvents,
-} from './commands/index.js';
 export type {
   MemoryProjectionContext,
   MemoryTarget,
@@ -92,27 +109,11 @@ export {
   catchUpProjection,
   createMemoryTarget,
   DEFAULT_PROJECTION_BATCH_SIZE,
+  DEFAULT_RESTART_DELAY_MS,
   DEFAULT_WAIT_MS,
   rebuildProjection,
   startProjection,
 } from './projections/index.js';
-export { IdempotencyMismatchError, isIdempotencyMismatchError } from './core/errors.js';
-export type * from './commands/queue/types.js';
-export type {
-  MemoryCommandLogOptions,
-  QueuedCommandOptions,
-  SqliteCommandLogOptions,
-} from './commands/queue/index.js';
-export {
-  commandFingerprint,
-  createCommandQueue,
-  createMemoryCommandLog,
-  createSqliteCommandLog,
-  DEFAULT_PARTITION_COUNT,
-  defineQueuedCommand,
-  partitionOf,
-  preCheckWhenIdle,
-  queuedCommand,
-} from './commands/queue/index.js';
-export { DEFAULT_RESTART_DELAY_MS } from './projections/index.js';
-export { timeOrderedId } from './commands/queue/index.js';
+export type { MemoryStoreOptions } from './store/memory/index.js';
+export { createMemoryStore } from './store/memory/index.js';
+export type { StoreOptions } from './store/shared/options.js';
