@@ -96,6 +96,28 @@ for (const { name, open } of backends) {
       }
     });
 
+    it('yielding to the accept path never holds a backlog once accepting goes quiet', async () => {
+      const backend = await open();
+      // One worker and a yield far longer than the test: only the end of the burst can release it.
+      const queue = queueOn(backend, { concurrency: 1, yieldToAcceptMs: 600_000 });
+      try {
+        await queue.start();
+        const records: CommandRecord[] = [];
+        for (let index = 0; index < 12; index += 1)
+          records.push((await queue.enqueue(add(`k${index % 6}`, 1))).record);
+        const outcomes = await waitAll(queue, records);
+        assert.ok(outcomes.every((outcome) => outcome?.status === 'succeeded'));
+        for (let key = 0; key < 6; key += 1)
+          assert.deepEqual(
+            (await backend.store.readStream(counterStream(`k${key}`))).map((event) => event.data.total),
+            [1, 2],
+          );
+      } finally {
+        await queue.stop();
+        await backend.dispose();
+      }
+    });
+
     it('records a rejection as the final outcome with the rejection code', async () => {
       const backend = await open();
       const queue = queueOn(backend);

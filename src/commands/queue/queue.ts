@@ -35,7 +35,11 @@ const defaults = {
   maxBackoffMs: 10_000,
   conflictRetries: 20,
   pollIntervalMs: 500,
+  yieldToAcceptMs: 50,
 };
+
+/** An enqueue this recent means the accept path is busy (see `yieldToAcceptMs`). */
+const ACCEPT_QUIET_MS = 20;
 
 /** Why processing failed, as stored on the command: never the stack, never secrets. */
 const errorOf = (error: unknown): CommandError => {
@@ -117,6 +121,13 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
   let lease: PartitionLease | undefined;
   let loop: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
+  /** When this process last accepted a command, and when the workers last took a batch. */
+  let lastAcceptAt = Number.NEGATIVE_INFINITY;
+  let lastBatchAt = Number.NEGATIVE_INFINITY;
+  /** The last batch found more ready commands than free workers. */
+  let backlog = false;
+  /** Ends the current yield pause early (stop). */
+  let endPause: (() => void) | undefined;
 
   const handlerFor = (type: string): QueuedCommandHandler => {
     const handler = handlers.get(type);
@@ -209,17 +220,47 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
     inFlight.set(record.partitionKey, work);
   };
 
+  /** How long the next batch should wait for the accept path; 0 to start it now. */
+  const yieldDelay = (now: number): number => {
+    if (settings.yieldToAcceptMs <= 0 || !backlog || now - lastAcceptAt >= ACCEPT_QUIET_MS) return 0;
+    // Checked again when the accept path may have gone quiet: the backlog is drained at once then.
+    const quietAt = lastAcceptAt + ACCEPT_QUIET_MS;
+    return Math.max(0, Math.min(lastBatchAt + settings.yieldToAcceptMs, quietAt) - now);
+  };
+
+  const pauseFor = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        endPause = undefined;
+        resolve();
+      }, ms);
+      endPause = () => {
+        clearTimeout(timer);
+        endPause = undefined;
+        resolve();
+      };
+    });
+
   const run = async (): Promise<void> => {
     while (running) {
       const seen = wake.version();
       const free = settings.concurrency - inFlight.size;
       let started = 0;
       if (free > 0 && lease) {
+        const delay = yieldDelay(performance.now());
+        if (delay > 0) {
+          await pauseFor(delay);
+          continue;
+        }
+        lastBatchAt = performance.now();
         const excludeKeys = new Set([...inFlight.keys(), ...backingOff.keys()]);
         try {
-          const ready = await log.next({ partitions: lease.partitions(), excludeKeys, limit: free });
+          // One more than the free workers: tells whether a backlog is building up.
+          const ready = await log.next({ partitions: lease.partitions(), excludeKeys, limit: free + 1 });
+          backlog = ready.length > free;
           for (const record of ready) {
-            if (!running || inFlight.has(record.partitionKey)) continue;
+            if (!running || started >= free) break;
+            if (inFlight.has(record.partitionKey)) continue;
             launch(record);
             started += 1;
           }
@@ -263,7 +304,10 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
       });
     }
     const result = await log.enqueue(inputFor(commandId));
-    if (!result.duplicate) wake.notify();
+    if (!result.duplicate) {
+      lastAcceptAt = performance.now();
+      wake.notify();
+    }
     return result;
   };
 
@@ -289,6 +333,7 @@ export const createCommandQueue = (options: CommandQueueOptions): CommandQueue =
       unsubscribe?.();
       unsubscribe = undefined;
       wake.notify();
+      endPause?.();
       await loop;
       // Commands in flight finish (their outcome commits) before the store may be closed.
       await Promise.allSettled([...inFlight.values()]);

@@ -227,6 +227,15 @@ export interface CommandQueueOptions {
   readonly conflictRetries?: number;
   /** Poll for commands enqueued or completed by other processes. Default 500 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Load levelling: while commands keep being accepted here (one in the last 20 ms) and more are
+   * ready than the free workers can take, a new batch of work starts at most every this many ms,
+   * so a burst is recorded at full speed and its backlog drained at full speed right after.
+   * Accepting is much cheaper than processing; without this they split the one event loop.
+   * Under a sustained overload the backlog grows (processing goes on at the reduced pace).
+   * Default 50 ms; 0 processes as fast as possible at all times.
+   */
+  readonly yieldToAcceptMs?: number;
   /** Identifies this worker in partition leases. Defaults to a random id. */
   readonly ownerId?: string;
   readonly newId?: () => string;
