@@ -9,6 +9,38 @@ const plan = (db: Database.Database, sql: string, ...params: unknown[]): string 
     .join('; ');
 
 describe('SQLite command log schema', () => {
+  it('keeps working on a file created with the earlier layout (command_id primary key, rowid keys)', () => {
+    const db = new Database(':memory:');
+    db.exec(`
+      CREATE TABLE ef_commands (
+        command_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, partition_key TEXT NOT NULL,
+        partition_no INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, metadata TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE, fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'succeeded', 'rejected', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, error TEXT, result TEXT, accepted_at TEXT NOT NULL, processed_at TEXT);
+      CREATE TABLE ef_command_keys (partition_key TEXT PRIMARY KEY, partition_no INTEGER NOT NULL, next_seq INTEGER);
+    `);
+    db.exec(COMMAND_LOG_SCHEMA);
+    const statements = prepareCommandLogStatements(db);
+    const seq = statements.nextSeq.get()?.seq as number;
+    statements.insert.run({
+      command_id: 'c1',
+      seq,
+      partition_key: 'k',
+      partition_no: 0,
+      type: 'T',
+      payload: '{}',
+      metadata: '{}',
+      idempotency_key: null,
+      fingerprint: 'f',
+      accepted_at: '2026-01-01T00:00:00.000Z',
+    });
+    statements.markKeyReady.run({ partition_key: 'k', partition_no: 0, seq });
+    assert.equal(statements.nextAny.all('[]', 10)[0]?.command_id, 'c1');
+    assert.equal(statements.nextSeq.get()?.seq, seq + 1);
+    db.close();
+  });
+
   it('is idempotent DDL', () => {
     const db = new Database(':memory:');
     db.exec(COMMAND_LOG_SCHEMA);
@@ -37,6 +69,9 @@ describe('SQLite command log schema', () => {
         5,
       ),
       plan(db, 'SELECT COALESCE(MAX(seq), 0) + 1 FROM ef_commands'),
+      plan(db, 'SELECT * FROM ef_commands WHERE command_id = ?', 'c'),
+      plan(db, 'SELECT * FROM ef_commands WHERE idempotency_key = ?', 'i'),
+      plan(db, 'SELECT * FROM ef_command_keys WHERE partition_key = ?', 'k'),
     ];
     for (const text of plans) {
       assert.doesNotMatch(text, /SCAN (ef_commands|ef_command_keys|c|k)\b/, text);
