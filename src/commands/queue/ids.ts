@@ -6,7 +6,10 @@ let poolOffset = pool.length;
 let lastMs = 0;
 let counter = 0;
 
-const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
+/** Two hex digits per byte value: formatting from a table is several times faster than toString(16). */
+const HEX = Array.from({ length: 256 }, (_, value) => value.toString(16).padStart(2, '0'));
+const hex16 = (value: number): string => (HEX[(value >>> 8) & 0xff] as string) + HEX[value & 0xff];
+const hex32 = (value: number): string => hex16(value >>> 16) + hex16(value & 0xffff);
 
 /**
  * A time-ordered UUID (RFC 9562 version 7): 48-bit millisecond timestamp, a 12-bit counter that
@@ -36,8 +39,9 @@ export const timeOrderedId = (): string => {
   const high = pool.readUInt32BE(poolOffset);
   const low = pool.readUInt32BE(poolOffset + 4);
   poolOffset += 8;
-  const time = hex(ms, 12);
-  // Variant bits `10` on top of the random part; the random part keeps 30 + 32 bits.
+  // 48-bit timestamp as 32 + 16 bits (bit operators work on 32 bits only).
+  const timeHigh = Math.floor(ms / 0x10000);
+  // Variant bits `10` on top of the random part; the random part keeps 14 + 16 + 32 bits.
   const variant = ((high >>> 16) & 0x3fff) | 0x8000;
-  return `${time.slice(0, 8)}-${time.slice(8)}-${hex(0x7000 | counter, 4)}-${hex(variant, 4)}-${hex(high & 0xffff, 4)}${hex(low, 8)}`;
+  return `${hex32(timeHigh)}-${hex16(ms & 0xffff)}-${hex16(0x7000 | counter)}-${hex16(variant)}-${hex16(high & 0xffff)}${hex32(low)}`;
 };
