@@ -3,6 +3,12 @@
  * with the caller's SQL, schema migrations, and the runtime's PostgreSQL parts: the command log
  * (partitions leased across nodes) and the projection target (checkpoint in the read model's transaction).
  */
+
+export type {
+  PostgresProjectionOwnership,
+  PostgresProjectionOwnershipOptions,
+} from '../../projections/postgres-ownership.js';
+export { createPostgresProjectionOwnership } from '../../projections/postgres-ownership.js';
 export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-log.js';
 export { createPostgresCommandLog } from './command-log.js';
 export type { MigratePostgresOptions } from './migrate.js';

@@ -1,6 +1,7 @@
-import { rebuildProjection, startProjection } from 'eventfold';
+import { rebuildProjection } from 'eventfold';
 import {
   createPostgresCommandLog,
+  createPostgresProjectionOwnership,
   createPostgresStore,
   createPostgresTarget,
   type PostgresCommandLog,
@@ -37,14 +38,17 @@ export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBack
     ...(config.clock ? { clock: config.clock } : {}),
   });
   const target = createPostgresTarget(store);
+  // One node at a time runs each read model (a session advisory lock per projection); the others
+  // stand by and take over within about a second when it dies. applyOnce stays as the safety net.
+  const ownership = createPostgresProjectionOwnership({ store });
   const projectors = [pgShipmentsProjector, pgTrucksProjector, pgAccountsProjector] as const;
   return {
     store,
     commandLog,
     startProjections: (log) => ({
-      shipments: startProjection({ store, projector: pgShipmentsProjector, target, log }),
-      trucks: startProjection({ store, projector: pgTrucksProjector, target, log }),
-      accounts: startProjection({ store, projector: pgAccountsProjector, target, log }),
+      shipments: ownership.start({ store, projector: pgShipmentsProjector, target, log }),
+      trucks: ownership.start({ store, projector: pgTrucksProjector, target, log }),
+      accounts: ownership.start({ store, projector: pgAccountsProjector, target, log }),
     }),
     rebuildProjections: async (log) => {
       for (const projector of projectors) await rebuildProjection({ store, projector, target, log });
@@ -56,6 +60,7 @@ export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBack
     // instead of waiting for the server to notice this session is gone.
     close: async () => {
       await commandLog.close();
+      await ownership.close();
       await store.close();
     },
   };
