@@ -95,7 +95,7 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
   const readModels = backend.startProjections(logger);
   const projections = {
     ...readModels,
-    chargeOnDelivery: startProjection({
+    chargeOnDelivery: (backend.startListener ?? startProjection)({
       store,
       projector: chargeOnDelivery(queue),
       target: backend.listenerTarget,

@@ -35,6 +35,8 @@ export interface TruckingBackend {
   readonly rebuildProjections: (log: Logger) => Promise<void>;
   /** Target of listeners whose work is a side effect: work first, then the checkpoint. */
   readonly listenerTarget: ProjectionTarget<unknown, Promise<void>>;
+  /** Starts a listener; default `startProjection`. On PostgreSQL one node at a time runs each. */
+  readonly startListener?: typeof startProjection;
   readonly close: () => Promise<void>;
 }
 

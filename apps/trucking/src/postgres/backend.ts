@@ -55,6 +55,8 @@ export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBack
     },
     reads: { ...pgShipmentQueries(store), ...pgTruckQueries(store), ...pgAccountQueries(store) },
     listenerTarget: checkpointAfterWork(target),
+    // The delivery→charge listener is idempotent by command id, but N nodes would do its work N times.
+    startListener: ownership.start,
     // The log holds partition leases (session advisory locks) and a LISTEN connection on their own
     // connections: release them before the pool ends so another node takes the partitions at once
     // instead of waiting for the server to notice this session is gone.
