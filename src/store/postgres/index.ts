@@ -4,19 +4,19 @@
  * (partitions leased across nodes) and the projection target (checkpoint in the read model's transaction).
  */
 
+export type { PartitionLeaseOptions } from '../../commands/queue/postgres-lease.js';
+export { acquirePartitionLease } from '../../commands/queue/postgres-lease.js';
+export type { PostgresCommandLog, PostgresCommandLogOptions } from '../../commands/queue/postgres-log.js';
+export { createPostgresCommandLog } from '../../commands/queue/postgres-log.js';
 export type {
   PostgresProjectionOwnership,
   PostgresProjectionOwnershipOptions,
 } from '../../projections/postgres-ownership.js';
 export { createPostgresProjectionOwnership } from '../../projections/postgres-ownership.js';
-export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-log.js';
-export { createPostgresCommandLog } from './command-log.js';
+export type { PostgresProjectionContext, PostgresTarget } from '../../projections/postgres-target.js';
+export { createPostgresTarget } from '../../projections/postgres-target.js';
 export type { MigratePostgresOptions } from './migrate.js';
 export { migratePostgres } from './migrate.js';
-export type { PartitionLeaseOptions } from './partition-lease.js';
-export { acquirePartitionLease } from './partition-lease.js';
-export type { PostgresProjectionContext, PostgresTarget } from './projection-target.js';
-export { createPostgresTarget } from './projection-target.js';
 export type { Migration, MigrationReport } from './schema/migrations.js';
 export { LATEST_VERSION } from './schema/migrations.js';
 export { createPostgresStore } from './store.js';

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { EventMetadata } from '../../core/envelope.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { JsonObject } from '../../core/json.js';
+import type { AppendResult } from '../../core/store.js';
+import { schemaNames } from '../../store/postgres/sql.js';
+import { createNotificationListener, type NotificationListener } from '../../store/postgres/subscribe.js';
+import type { PostgresEventStore } from '../../store/postgres/types.js';
+import { acquirePartitionLease } from './postgres-lease.js';
 import {
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
@@ -7,7 +15,7 @@ import {
   repeatOf,
   resultWithAppend,
   validateEnqueueInput,
-} from '../../commands/queue/records.js';
+} from './records.js';
 import type {
   CommandError,
   CommandLog,
@@ -17,15 +25,7 @@ import type {
   EnqueueInput,
   EnqueueResult,
   PartitionLease,
-} from '../../commands/queue/types.js';
-import type { EventMetadata } from '../../core/envelope.js';
-import { NotFoundError } from '../../core/errors.js';
-import type { JsonObject } from '../../core/json.js';
-import type { AppendResult } from '../../core/store.js';
-import { acquirePartitionLease } from './partition-lease.js';
-import { schemaNames } from './sql.js';
-import { createNotificationListener, type NotificationListener } from './subscribe.js';
-import type { PostgresEventStore } from './types.js';
+} from './types.js';
 
 /** Options of `createPostgresCommandLog`. */
 export interface PostgresCommandLogOptions {
@@ -89,7 +89,7 @@ export interface PostgresCommandLog extends CommandLog {
  * - `complete` locks the command row, appends and records the outcome in ONE store transaction;
  *   the `status = 'accepted'` check under the row lock makes a second completion (another node,
  *   a retry after a crash) write nothing.
- * - `acquire` leases partitions with advisory locks (see partition-lease.ts): one live owner per
+ * - `acquire` leases partitions with advisory locks (see postgres-lease.ts): one live owner per
  *   partition, takeover within `rebalanceMs` when a node dies.
  * - `onForeignChange` follows a LISTEN channel that enqueue and complete NOTIFY at commit.
  */

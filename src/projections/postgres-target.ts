@@ -1,5 +1,5 @@
-import type { ProjectionCheckpoint, ProjectionTarget } from '../../projections/types.js';
-import type { PostgresEventStore, PostgresTransaction } from './types.js';
+import type { PostgresEventStore, PostgresTransaction } from '../store/postgres/types.js';
+import type { ProjectionCheckpoint, ProjectionTarget } from './types.js';
 
 /**
  * What a projector on PostgreSQL receives: the store transaction (its `query` for the read model,
@@ -14,8 +14,8 @@ export type PostgresTarget = ProjectionTarget<PostgresProjectionContext, Promise
  * Read models in the store's PostgreSQL database. `transact` is one `store.transaction`: the
  * projector's writes and the checkpoint upsert commit together or roll back together, so a
  * projection restarted on any node resumes exactly after the last batch whose effect is stored.
- * Two nodes running the same projection at once would both apply batches: run one per projection
- * (e.g. behind the command log's partition leases or a single worker).
+ * Two nodes running the same projection at once would both apply batches: run each on one node
+ * at a time with `createPostgresProjectionOwnership`.
  */
 export const createPostgresTarget = (store: PostgresEventStore): PostgresTarget => {
   const table = `"${store.schema.replaceAll('"', '""')}".projection_checkpoints`;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { PartitionLease } from '../../commands/queue/types.js';
+import type { PartitionLease } from './types.js';
 
 /** Options of `acquirePartitionLease`. */
 export interface PartitionLeaseOptions {
