@@ -27,17 +27,28 @@ export const createWaiters = (options: {
   const wait = async (commandId: string, timeoutMs: number): Promise<CommandRecord | undefined> => {
     // Listening before the read: a completion landing while it is in progress still wakes us,
     // so one read is enough (no second read to close that window).
+    // Another process's completion is only announced (recheck): then one more read is needed.
     let settled: CommandRecord | undefined;
+    let foreignChange = false;
     const early = (record: CommandRecord): void => {
       settled = record;
+    };
+    const earlyCheck = (): void => {
+      foreignChange = true;
     };
     const earlyListeners = waiting.get(commandId) ?? new Set();
     waiting.set(commandId, earlyListeners);
     earlyListeners.add(early);
+    checks.add(earlyCheck);
     let first: CommandRecord | undefined;
     try {
       first = await log.get(commandId);
+      while (foreignChange && !settled && first && !isFinal(first.status)) {
+        foreignChange = false;
+        first = await log.get(commandId);
+      }
     } finally {
+      checks.delete(earlyCheck);
       earlyListeners.delete(early);
       if (earlyListeners.size === 0 && waiting.get(commandId) === earlyListeners) waiting.delete(commandId);
     }
