@@ -61,26 +61,36 @@ export const createPostgresProjectionOwnership = (
     return opening;
   };
 
+  // One query at a time on the lock connection (several projections share it).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
   const locks: ProjectionLocks = {
-    tryAcquire: async (name) => {
-      const current = await connection();
-      try {
-        const { rows } = await current.query<{ held: boolean }>(
-          'select pg_try_advisory_lock(hashtext($1), hashtext($2)) as held',
-          [space, name],
-        );
-        return rows[0]?.held === true;
-      } catch (error) {
-        // A failed query on the lock connection: treat every lock as gone and reconnect next time.
-        if (client && (await client.catch(() => undefined)) === current) lost();
-        current.end().catch(() => undefined);
-        throw error;
-      }
-    },
-    release: async (name) => {
-      const current = await client?.catch(() => undefined);
-      await current?.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', [space, name]);
-    },
+    tryAcquire: (name) =>
+      serially(async () => {
+        const current = await connection();
+        try {
+          const { rows } = await current.query<{ held: boolean }>(
+            'select pg_try_advisory_lock(hashtext($1), hashtext($2)) as held',
+            [space, name],
+          );
+          return rows[0]?.held === true;
+        } catch (error) {
+          // A failed query on the lock connection: treat every lock as gone and reconnect next time.
+          if (client && (await client.catch(() => undefined)) === current) lost();
+          current.end().catch(() => undefined);
+          throw error;
+        }
+      }),
+    release: (name) =>
+      serially(async () => {
+        const current = await client?.catch(() => undefined);
+        await current?.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', [space, name]);
+      }),
     onLost: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
