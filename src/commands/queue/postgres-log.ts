@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventMetadata } from '../../core/envelope.js';
-import { NotFoundError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/json.js';
-import type { AppendResult } from '../../core/store.js';
 import { schemaNames } from '../../store/postgres/sql.js';
 import { createNotificationListener, type NotificationListener } from '../../store/postgres/subscribe.js';
 import type { PostgresEventStore } from '../../store/postgres/types.js';
+import { createGroupCompleter } from './postgres-complete.js';
 import { acquirePartitionLease } from './postgres-lease.js';
 import {
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
   partitionOf,
   repeatOf,
-  resultWithAppend,
   validateEnqueueInput,
 } from './records.js';
 import type {
@@ -21,7 +19,6 @@ import type {
   CommandLog,
   CommandRecord,
   CommandStatus,
-  CompleteResult,
   EnqueueInput,
   EnqueueResult,
   PartitionLease,
@@ -86,9 +83,10 @@ export interface PostgresCommandLog extends CommandLog {
  * many nodes at once:
  * - `enqueue` is one autocommitted statement; `on conflict do nothing` waits for a racing insert of
  *   the same id or key to commit, so racing repeats agree on one record.
- * - `complete` locks the command row, appends and records the outcome in ONE store transaction;
- *   the `status = 'accepted'` check under the row lock makes a second completion (another node,
- *   a retry after a crash) write nothing.
+ * - `complete` locks the command row, appends and records the outcome in ONE store transaction
+ *   (completions arriving together share it: group commit, see postgres-complete.ts); the
+ *   `status = 'accepted'` check under the row lock makes a second completion (another node, a retry
+ *   after a crash) write nothing.
  * - `acquire` leases partitions with advisory locks (see postgres-lease.ts): one live owner per
  *   partition, takeover within `rebalanceMs` when a node dies.
  * - `onForeignChange` follows a LISTEN channel that enqueue and complete NOTIFY at commit.
@@ -148,43 +146,7 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
     throw new Error(`command ${input.commandId}: refused by the log but not found (concurrently removed?)`);
   };
 
-  const complete = (
-    commandId: string,
-    outcome: Parameters<CommandLog['complete']>[1],
-  ): Promise<CompleteResult> =>
-    store.transaction(async (tx): Promise<CompleteResult> => {
-      const { rows } = await tx.query<CommandRow>(
-        `select * from ${names.commands} where command_id = $1 for update`,
-        [commandId],
-      );
-      const current = rows[0] ? decode(rows[0]) : undefined;
-      if (!current) throw new NotFoundError('command', `command ${commandId} is not in the log`);
-      // Already final (processed before a crash, or by another node): write nothing at all.
-      if (current.status !== 'accepted') return { applied: false, record: current };
-      // A conflict thrown here rolls back this whole transaction, status included: the command stays
-      // accepted and the caller decides again on fresh state.
-      const append: AppendResult | undefined =
-        outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
-          ? await tx.append(outcome.append.streamId, outcome.append.events, outcome.append.options)
-          : undefined;
-      const error = outcome.status === 'succeeded' ? null : outcome.error;
-      const result = outcome.status === 'succeeded' ? resultWithAppend(outcome.result, append) : null;
-      const processedAt = clock().toISOString();
-      await tx.query(
-        `update ${names.commands} set status = $2, error = $3, result = $4, processed_at = $5
-          where command_id = $1 and status = 'accepted'`,
-        [
-          commandId,
-          outcome.status,
-          error === null ? null : JSON.stringify(error),
-          result === null ? null : JSON.stringify(result),
-          processedAt,
-        ],
-      );
-      await tx.query('select pg_notify($1, $2)', [names.commandChannel, 'completed']);
-      const record: CommandRecord = { ...current, status: outcome.status, error, result, processedAt };
-      return append ? { applied: true, record, append } : { applied: true, record };
-    });
+  const complete = createGroupCompleter({ store, names, clock, decode });
 
   const listeners = new Set<() => void>();
   let listener: NotificationListener | undefined;
