@@ -34,8 +34,10 @@ export const createGroupCompleter = <Row extends object>(options: {
   readonly names: SchemaNames;
   readonly clock: () => Date;
   readonly decode: (row: Row) => CommandRecord;
+  /** NOTIFY payload announcing completions (tells the log's own listener to ignore them). */
+  readonly notifyPayload: string;
 }): CommandLog['complete'] => {
-  const { store, names, clock, decode } = options;
+  const { store, names, clock, decode, notifyPayload } = options;
   let waiting: Pending[] = [];
   let running = false;
 
@@ -111,7 +113,7 @@ export const createGroupCompleter = <Row extends object>(options: {
               updates.map((update) => update.at),
             ],
           );
-          await tx.query('select pg_notify($1, $2)', [names.commandChannel, 'completed']);
+          await tx.query('select pg_notify($1, $2)', [names.commandChannel, notifyPayload]);
         }
         return results;
       });

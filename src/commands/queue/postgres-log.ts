@@ -24,6 +24,9 @@ import type {
   PartitionLease,
 } from './types.js';
 
+/** How long other nodes' notifications are gathered before listeners are woken once. */
+const FOREIGN_WAKE_COALESCE_MS = 2;
+
 /** Options of `createPostgresCommandLog`. */
 export interface PostgresCommandLogOptions {
   /** The store whose database holds the log; outcomes commit in its transactions, with the events. */
@@ -97,6 +100,9 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
   const partitionCount = options.partitionCount ?? DEFAULT_PARTITION_COUNT;
   const clock = options.clock ?? (() => new Date());
   const pool = store.pool;
+  // Tags this log's NOTIFY payloads: its own changes need no notification (the port's contract),
+  // and skipping them spares every own enqueue and completion a wake-up of all workers and waiters.
+  const logId = randomUUID();
 
   const query = async (sql: string, params: unknown[]): Promise<CommandRow[]> => {
     await store.ready();
@@ -121,7 +127,7 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
          values ($1, $2, $3, $4, $5, $6, $7, $8, 'accepted', $9)
          on conflict do nothing
          returning *)
-       select inserted.*, pg_notify($10, 'enqueued') from inserted`,
+       select inserted.*, pg_notify($10, $11) from inserted`,
       [
         input.commandId,
         input.partitionKey,
@@ -133,6 +139,7 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
         fingerprint,
         clock().toISOString(),
         names.commandChannel,
+        `enqueued:${logId}`,
       ],
     );
     if (inserted) return { record: decode(inserted), duplicate: false };
@@ -146,9 +153,10 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
     throw new Error(`command ${input.commandId}: refused by the log but not found (concurrently removed?)`);
   };
 
-  const complete = createGroupCompleter({ store, names, clock, decode });
+  const complete = createGroupCompleter({ store, names, clock, decode, notifyPayload: `completed:${logId}` });
 
   const listeners = new Set<() => void>();
+  let wakeScheduled = false;
   let listener: NotificationListener | undefined;
   const leases = new Set<PartitionLease>();
 
@@ -222,8 +230,16 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
       listener ??= createNotificationListener({
         clientConfig: pool.options,
         channel: names.commandChannel,
-        notify: () => {
-          for (const wake of listeners) wake();
+        notify: (payload) => {
+          if (payload?.endsWith(`:${logId}`)) return;
+          // Coalesced: a burst of other nodes' enqueues and completions wakes the listeners (a
+          // worker poll and a re-read of every waited command each) once, not once per NOTIFY.
+          if (wakeScheduled) return;
+          wakeScheduled = true;
+          setTimeout(() => {
+            wakeScheduled = false;
+            for (const wake of listeners) wake();
+          }, FOREIGN_WAKE_COALESCE_MS);
         },
         retryMs: options.rebalanceMs ?? 1000,
         log: options.log,
