@@ -8,6 +8,8 @@ export type { PartitionLeaseOptions } from '../../commands/queue/postgres-lease.
 export { acquirePartitionLease } from '../../commands/queue/postgres-lease.js';
 export type { PostgresCommandLog, PostgresCommandLogOptions } from '../../commands/queue/postgres-log.js';
 export { createPostgresCommandLog } from '../../commands/queue/postgres-log.js';
+export type { OwnedProjectionOptions, ProjectionLocks } from '../../projections/ownership.js';
+export { DEFAULT_OWNERSHIP_RETRY_MS, startOwnedProjection } from '../../projections/ownership.js';
 export type {
   PostgresProjectionOwnership,
   PostgresProjectionOwnershipOptions,
