@@ -91,3 +91,63 @@ test('postgres projection ownership: one of two nodes applies; after a SIGKILL t
     await schema.dispose();
   }
 });
+
+const lockHolder = `select pid from pg_locks where locktype = 'advisory' and granted
+    and classid = (hashtext($1)::bigint & 4294967295)::oid
+    and objid = (hashtext('ownership-test')::bigint & 4294967295)::oid`;
+
+test('postgres projection ownership: an owner whose lock connection is cut stops applying; every event still applied once', async () => {
+  const schema = openSchema();
+  const storeA = schema.open();
+  const storeB = schema.open();
+  await storeA.ready();
+  const a = createPostgresProjectionOwnership({ store: storeA, retryMs: 100 });
+  const b = createPostgresProjectionOwnership({ store: storeB, retryMs: 100 });
+  try {
+    const runA = a.start({
+      store: storeA,
+      projector: appliedByNode('a'),
+      target: createPostgresTarget(storeA),
+    });
+    await appendEvents(storeA, 0, 5);
+    assert.equal(await runA.waitForPosition(await storeA.headPosition(), 10_000), true);
+    const runB = b.start({
+      store: storeB,
+      projector: appliedByNode('b'),
+      target: createPostgresTarget(storeB),
+    });
+    // Cut a's lock session from the server side (as a network failure or an admin would).
+    const [holder] = await adminQuery<{ pid: number }>(lockHolder, [
+      `eventfold-projections:${schema.schema}`,
+    ]);
+    assert.ok(holder, 'a holds the projection lock');
+    await adminQuery('select pg_terminate_backend($1)', [holder.pid]);
+    // The loss is noticed and the lock taken again, by another session (b's, or a's new one).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [next] = await adminQuery<{ pid: number }>(lockHolder, [
+        `eventfold-projections:${schema.schema}`,
+      ]);
+      if (next && next.pid !== holder.pid) break;
+      assert.ok(Date.now() < deadline, 'the projection lock is taken again after the cut');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await appendEvents(storeA, 5, 20);
+    const head = await storeA.headPosition();
+    // Whichever node holds the lock now (b, or a after reconnecting), both see the read model complete.
+    assert.equal(await runB.waitForPosition(head, 15_000), true);
+    assert.equal(await runA.waitForPosition(head, 15_000), true);
+    const rows = await adminQuery<{ event_id: string }>(`select event_id from "${schema.schema}".applied`);
+    const events = await storeA.readAll();
+    assert.deepEqual(
+      rows.map((row) => row.event_id).sort(),
+      events.map((event) => event.id).sort(),
+      'each event once',
+    );
+    await Promise.all([runA.stop(), runB.stop()]);
+  } finally {
+    await a.close();
+    await b.close();
+    await schema.dispose();
+  }
+});
