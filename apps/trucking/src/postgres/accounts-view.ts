@@ -1,4 +1,4 @@
-import type { Projector, RecordedEvent } from 'eventfold';
+import type { RecordedEvent } from 'eventfold';
 import type { PostgresEventStore, PostgresTransaction } from 'eventfold/postgres';
 import {
   type AccountTransaction,
@@ -7,9 +7,7 @@ import {
 } from '../accounting/accounts-view.js';
 import type { AccountEvent } from '../accounting/events.js';
 import type { ShipmentSubmitted } from '../shipments/events.js';
-import { applyOnce, initApplied, lockDdl, quoteSchema, resetApplied, table } from './guard.js';
-
-const NAME = sqliteAccounts.name;
+import { postgresReadModel, quoteSchema, table } from './guard.js';
 
 const ddlText = (schema: string) => `
 CREATE TABLE IF NOT EXISTS ${table(schema, 'accounts')} (
@@ -79,24 +77,12 @@ const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Pro
 };
 
 /** The accounts read model on PostgreSQL: same name, filter and answers as the SQLite one. */
-export const pgAccountsProjector: Projector<PostgresTransaction, Promise<void>> = {
-  name: NAME,
-  version: 1,
-  ...(sqliteAccounts.filter ? { filter: sqliteAccounts.filter } : {}),
-  init: async (tx) => {
-    await lockDdl(tx);
-    for (const statement of ddl(tx.schema)) await tx.query(statement);
-    await initApplied(tx, NAME);
-  },
-  apply: (tx, events) => applyOnce(tx, NAME, events, (event) => applyEvent(tx, event)),
-  reset: async (tx) => {
-    await lockDdl(tx);
-    await tx.query(`DROP TABLE IF EXISTS ${table(tx.schema, 'account_transactions')}`);
-    await tx.query(`DROP TABLE IF EXISTS ${table(tx.schema, 'accounts')}`);
-    for (const statement of ddl(tx.schema)) await tx.query(statement);
-    await resetApplied(tx, NAME);
-  },
-};
+export const pgAccountsProjector = postgresReadModel({
+  mirrors: sqliteAccounts,
+  ddl,
+  tables: ['account_transactions', 'accounts'],
+  applyEvent,
+});
 
 interface LineRow {
   type: 'charge' | 'payment';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from 'eventfold';
+import type { Projector, RecordedEvent } from 'eventfold';
 import type { PostgresTransaction } from 'eventfold/postgres';
 
 /** Schema-qualified name of a trucking table beside the store's own tables. */
@@ -68,4 +68,45 @@ export const applyOnce = async (
       projection,
       last,
     ]);
+};
+
+/** What differs between the trucking read models on PostgreSQL. */
+export interface PostgresReadModel {
+  /** The SQLite projector it mirrors: same name, version and filter, so both answer alike. */
+  readonly mirrors: Pick<Projector<never, void>, 'name' | 'filter'>;
+  /** CREATE statements of its tables, one per string. */
+  readonly ddl: (schema: string) => readonly string[];
+  /** Its tables, dropped by a rebuild (dependants first). */
+  readonly tables: readonly string[];
+  readonly applyEvent: (tx: PostgresTransaction, event: RecordedEvent) => Promise<void>;
+}
+
+/**
+ * A trucking read model on PostgreSQL: DDL serialized across nodes, each batch applied once
+ * (`applyOnce`), rebuild drops and recreates its tables and resets its applied position.
+ */
+export const postgresReadModel = (
+  model: PostgresReadModel,
+): Projector<PostgresTransaction, Promise<void>> => {
+  const { name, filter } = model.mirrors;
+  const create = async (tx: PostgresTransaction): Promise<void> => {
+    for (const statement of model.ddl(tx.schema)) await tx.query(statement);
+  };
+  return {
+    name,
+    version: 1,
+    ...(filter ? { filter } : {}),
+    init: async (tx) => {
+      await lockDdl(tx);
+      await create(tx);
+      await initApplied(tx, name);
+    },
+    apply: (tx, events) => applyOnce(tx, name, events, (event) => model.applyEvent(tx, event)),
+    reset: async (tx) => {
+      await lockDdl(tx);
+      for (const name of model.tables) await tx.query(`DROP TABLE IF EXISTS ${table(tx.schema, name)}`);
+      await create(tx);
+      await resetApplied(tx, name);
+    },
+  };
 };

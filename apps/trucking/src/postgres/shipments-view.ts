@@ -1,11 +1,9 @@
-import type { Projector, RecordedEvent } from 'eventfold';
+import type { RecordedEvent } from 'eventfold';
 import type { PostgresEventStore, PostgresTransaction } from 'eventfold/postgres';
 import type { ShipmentEvent, ShipmentStatus } from '../shipments/events.js';
 import type { ShipmentFilter, ShipmentView } from '../shipments/shipments-view.js';
 import { shipmentsProjector as sqliteShipments } from '../shipments/shipments-view.js';
-import { applyOnce, initApplied, lockDdl, quoteSchema, resetApplied, table } from './guard.js';
-
-const NAME = sqliteShipments.name;
+import { postgresReadModel, quoteSchema, table } from './guard.js';
 
 const ddlText = (schema: string) => `
 CREATE TABLE IF NOT EXISTS ${table(schema, 'shipments')} (
@@ -81,23 +79,12 @@ const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Pro
 };
 
 /** The shipments read model on PostgreSQL: same name, filter and answers as the SQLite one. */
-export const pgShipmentsProjector: Projector<PostgresTransaction, Promise<void>> = {
-  name: NAME,
-  version: 1,
-  ...(sqliteShipments.filter ? { filter: sqliteShipments.filter } : {}),
-  init: async (tx) => {
-    await lockDdl(tx);
-    for (const statement of ddl(tx.schema)) await tx.query(statement);
-    await initApplied(tx, NAME);
-  },
-  apply: (tx, events) => applyOnce(tx, NAME, events, (event) => applyEvent(tx, event)),
-  reset: async (tx) => {
-    await lockDdl(tx);
-    await tx.query(`DROP TABLE IF EXISTS ${table(tx.schema, 'shipments')}`);
-    for (const statement of ddl(tx.schema)) await tx.query(statement);
-    await resetApplied(tx, NAME);
-  },
-};
+export const pgShipmentsProjector = postgresReadModel({
+  mirrors: sqliteShipments,
+  ddl,
+  tables: ['shipments'],
+  applyEvent,
+});
 
 interface ShipmentRow {
   shipment_id: string;

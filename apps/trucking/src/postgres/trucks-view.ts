@@ -1,10 +1,8 @@
-import type { Projector, RecordedEvent } from 'eventfold';
+import type { RecordedEvent } from 'eventfold';
 import type { PostgresEventStore, PostgresTransaction } from 'eventfold/postgres';
 import { trucksProjector as sqliteTrucks, type TruckView } from '../dispatch/trucks-view.js';
 import type { ShipmentEvent } from '../shipments/events.js';
-import { applyOnce, initApplied, lockDdl, quoteSchema, resetApplied, table } from './guard.js';
-
-const NAME = sqliteTrucks.name;
+import { postgresReadModel, quoteSchema, table } from './guard.js';
 
 const ddlText = (schema: string) => `
 CREATE TABLE IF NOT EXISTS ${table(schema, 'trucks')} (
@@ -49,23 +47,12 @@ const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Pro
 };
 
 /** The trucks read model on PostgreSQL: same name, filter and answers as the SQLite one. */
-export const pgTrucksProjector: Projector<PostgresTransaction, Promise<void>> = {
-  name: NAME,
-  version: 1,
-  ...(sqliteTrucks.filter ? { filter: sqliteTrucks.filter } : {}),
-  init: async (tx) => {
-    await lockDdl(tx);
-    for (const statement of ddl(tx.schema)) await tx.query(statement);
-    await initApplied(tx, NAME);
-  },
-  apply: (tx, events) => applyOnce(tx, NAME, events, (event) => applyEvent(tx, event)),
-  reset: async (tx) => {
-    await lockDdl(tx);
-    await tx.query(`DROP TABLE IF EXISTS ${table(tx.schema, 'trucks')}`);
-    for (const statement of ddl(tx.schema)) await tx.query(statement);
-    await resetApplied(tx, NAME);
-  },
-};
+export const pgTrucksProjector = postgresReadModel({
+  mirrors: sqliteTrucks,
+  ddl,
+  tables: ['trucks'],
+  applyEvent,
+});
 
 /** Every truck ever assigned, in order of first assignment. */
 export const pgTruckQueries = (store: PostgresEventStore) => {
