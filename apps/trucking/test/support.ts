@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createTruckingApp, type TruckingApp } from '../src/app.js';
 import { openBackend, type TruckingBackend } from '../src/backend.js';
 
@@ -38,10 +40,40 @@ export const shipmentBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** The trucking app on its own temp SQLite file, exercised in-process with `inject`. */
+/** PostgreSQL for the trucking tests (CI starts it): 127.0.0.1:5432, user postgres, database `test`. */
+export const testDatabaseUrl =
+  process.env.TRUCKING_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * The trucking app exercised in-process with `inject`: on its own temp SQLite file, or — when
+ * `TRUCKING_TEST_BACKEND=postgres` (the `*.postgres.test.ts` runs of the same suites) — on its own
+ * PostgreSQL schema, dropped on `close`.
+ */
 export const startTestApp = async (existingDataDir?: string): Promise<TestApp> => {
+  if (process.env.TRUCKING_TEST_BACKEND === 'postgres' && existingDataDir === undefined)
+    return startPostgresTestApp();
   const dataDir = existingDataDir ?? (await mkdtemp(join(tmpdir(), 'trucking-test-')));
   return startAppOn(openBackend({ dataDir, durability: 'normal' }), dataDir);
+};
+
+const startPostgresTestApp = async (): Promise<TestApp> => {
+  const schema = `trucking_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const started = await startAppOn(
+    openBackend({ dataDir: '', databaseUrl: testDatabaseUrl, databaseSchema: schema }),
+  );
+  return {
+    ...started,
+    close: async () => {
+      await started.close();
+      const client = new pg.Client({ connectionString: testDatabaseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
 };
 
 /** The trucking app on a given backend; `close` also deletes `dataDir` when there is one. */
