@@ -87,8 +87,9 @@ export const createAppender = ({
     }
   };
 
-  const write = (recorded: readonly RecordedEvent[], streamId: string): void => {
-    statements.upsertStreamRevision.run(streamId, (recorded[recorded.length - 1] as RecordedEvent).revision);
+  const write = (recorded: readonly RecordedEvent[], streamId: string, isNew: boolean): void => {
+    // The stream's revision lives in the events' own index; its row is written once, at creation.
+    if (isNew) statements.insertStream.run(streamId);
     for (const event of recorded) {
       statements.insertEvent.run(
         event.position,
@@ -110,8 +111,9 @@ export const createAppender = ({
     tx: SqliteTransaction,
     recorded: readonly RecordedEvent[],
     streamId: string,
+    isNew: boolean,
   ): void => {
-    write(recorded, streamId);
+    write(recorded, streamId, isNew);
     for (const projection of inlineProjections) projection.apply(tx, recorded);
   };
 
@@ -128,7 +130,7 @@ export const createAppender = ({
       const newest = queries.newest(input.condition.query, input.condition.after);
       if (newest > 0) throw new ConditionFailedError(input.condition.after, newest);
     }
-    // Revisions continue after a soft delete (the stream row keeps its last revision);
+    // Revisions continue after a soft delete (the index keeps the deleted events' revisions);
     // positions follow the newest stored event, read under the write lock.
     const base = stream?.revision ?? -1;
     const head = statements.head.get() ?? 0;
@@ -136,13 +138,13 @@ export const createAppender = ({
     const recorded = input.events.map((event, index) =>
       recordEvent(event, { streamId, revision: base + 1 + index, position: head + 1 + index, now }, options),
     );
-    if (!nested) writeAndProject(tx, recorded, streamId);
+    if (!nested) writeAndProject(tx, recorded, streamId, stream === undefined);
     else {
       // When a write or an inline projection throws, the events written so far are undone even
       // though the caller's work may catch the error and carry on.
       statements.savepoint('ef_append').run();
       try {
-        writeAndProject(tx, recorded, streamId);
+        writeAndProject(tx, recorded, streamId, stream === undefined);
         statements.release('ef_append').run();
       } catch (error) {
         // After an I/O or disk-full error SQLite may have rolled back the whole transaction already.

@@ -21,7 +21,7 @@ export interface EventRow {
 
 export interface StreamRow {
   readonly stream_id: string;
-  /** Revision of the stream's last event, deleted or not; -1 when it never had one. */
+  /** Revision of the stream's last event, deleted or not; -1 when it never had one (from the index). */
   readonly revision: number;
   /** Revisions below this were soft-deleted. */
   readonly deleted_before: number;

@@ -45,9 +45,23 @@ CREATE TABLE IF NOT EXISTS ef_event_tags (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 2: a stream's last revision is read from the `(stream_id, revision)` index (one descent
+ * to its last entry) instead of being copied into `ef_streams` by every append. Rewriting that row
+ * dirtied a sixth B-tree page per commit, one more WAL frame to write and fsync. `ef_streams` keeps
+ * one row per stream (the foreign key of `ef_events` needs it), written when the stream is created
+ * and by deletes and metadata changes only. Dropping the column (rather than leaving it stale)
+ * makes a process still running version-1 statements fail loudly instead of trusting an old value.
+ * The events themselves are untouched, so the index already holds every stream's last revision.
+ */
+export const SCHEMA_V2 = `
+ALTER TABLE ef_streams DROP COLUMN revision;
+`;
+
 /** Ordered migrations; a database records the versions it has applied in `ef_schema_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
   { version: 1, sql: SCHEMA_V1 },
+  { version: 2, sql: SCHEMA_V2 },
 ];
 
 const SCHEMA_VERSION_TABLE = `

@@ -14,9 +14,11 @@ export interface SqliteStatements {
   readonly rollbackTo: (name: SavepointName) => Statement<[]>;
   /** Global position of the newest event (0 when empty): `max(rowid)` is one B-tree descent. */
   readonly head: Statement<[], number>;
+  /** The stream's row with its last revision read from the `(stream_id, revision)` index. */
   readonly streamRow: Statement<[string], StreamRow>;
   readonly eventById: Statement<[string], EventRow>;
-  readonly upsertStreamRevision: Statement<[string, number]>;
+  /** Creates the row of a new stream (the foreign key of `ef_events` needs it). */
+  readonly insertStream: Statement<[string]>;
   readonly insertEvent: Statement<
     [number, string, string, number, string, string, string, string, string, string]
   >;
@@ -37,10 +39,14 @@ export type SavepointName = 'ef_item' | 'ef_append';
 /** The SQL text of the fixed statements (exported so a test can check their query plans). */
 export const SQL = {
   head: 'SELECT coalesce(max(position), 0) FROM ef_events',
-  streamRow: 'SELECT stream_id, revision, deleted_before, metadata FROM ef_streams WHERE stream_id = ?',
+  // ORDER BY … DESC LIMIT 1 rather than max(): the plan is then certainly one index descent.
+  streamRow: `SELECT stream_id,
+      coalesce((SELECT revision FROM ef_events WHERE ef_events.stream_id = ef_streams.stream_id
+        ORDER BY revision DESC LIMIT 1), -1) AS revision,
+      deleted_before, metadata
+    FROM ef_streams WHERE stream_id = ?`,
   eventById: `SELECT ${EVENT_COLUMNS} FROM ef_events WHERE event_id = ?`,
-  upsertStreamRevision: `INSERT INTO ef_streams (stream_id, revision) VALUES (?, ?)
-    ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision`,
+  insertStream: 'INSERT INTO ef_streams (stream_id) VALUES (?)',
   insertEvent: `INSERT INTO ef_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertTag: 'INSERT INTO ef_event_tags (tag, position) VALUES (?, ?)',
   upsertStreamMetadata: `INSERT INTO ef_streams (stream_id, metadata) VALUES (?, ?)
@@ -71,7 +77,7 @@ export const prepareStatements = (db: Database): SqliteStatements => {
     head: db.prepare<[], number>(SQL.head).pluck(),
     streamRow: db.prepare(SQL.streamRow),
     eventById: db.prepare(SQL.eventById),
-    upsertStreamRevision: db.prepare(SQL.upsertStreamRevision),
+    insertStream: db.prepare(SQL.insertStream),
     insertEvent: db.prepare(SQL.insertEvent),
     insertTag: db.prepare(SQL.insertTag),
     upsertStreamMetadata: db.prepare(SQL.upsertStreamMetadata),
