@@ -22,22 +22,22 @@ describe('SQLite command log schema', () => {
     `);
     db.exec(COMMAND_LOG_SCHEMA);
     const statements = prepareCommandLogStatements(db);
-    const seq = statements.nextSeq.get()?.seq as number;
-    statements.insert.run({
-      command_id: 'c1',
-      seq,
-      partition_key: 'k',
-      partition_no: 0,
-      type: 'T',
-      payload: '{}',
-      metadata: '{}',
-      idempotency_key: null,
-      fingerprint: 'f',
-      accepted_at: '2026-01-01T00:00:00.000Z',
-    });
+    const insert = (commandId: string): number =>
+      statements.insert.get({
+        command_id: commandId,
+        partition_key: 'k',
+        partition_no: 0,
+        type: 'T',
+        payload: '{}',
+        metadata: '{}',
+        idempotency_key: null,
+        fingerprint: 'f',
+        accepted_at: '2026-01-01T00:00:00.000Z',
+      })?.seq as number;
+    const seq = insert('c1');
     statements.markKeyReady.run({ partition_key: 'k', partition_no: 0, seq });
     assert.equal(statements.nextAny.all('[]', 10)[0]?.command_id, 'c1');
-    assert.equal(statements.nextSeq.get()?.seq, seq + 1);
+    assert.equal(insert('c2'), seq + 1);
     db.close();
   });
 

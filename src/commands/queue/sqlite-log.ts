@@ -54,7 +54,19 @@ const decode = (row: CommandRow): CommandRecord => ({
   processedAt: row.processed_at,
 });
 
-/** Inserts a new accepted command and returns its record (built here: no read back). */
+/**
+ * True for SQLite's refusal of a duplicate `command_id` or `idempotency_key`; files of the older
+ * layout have `command_id` as their primary key, refused with the PRIMARYKEY code.
+ */
+const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
+
+/**
+ * Inserts a new accepted command and returns its record (built here: no read back). Throws
+ * SQLite's UNIQUE refusal when its command id or idempotency key is already in the log.
+ */
 const insertNew = (
   statements: CommandLogStatements,
   input: EnqueueInput,
@@ -62,13 +74,11 @@ const insertNew = (
   partitionCount: number,
   now: string,
 ): CommandRecord => {
-  const seq = (statements.nextSeq.get() as { seq: number }).seq;
   const partition = partitionOf(input.partitionKey, partitionCount);
   const payload = JSON.stringify(input.command.data);
   const metadata = JSON.stringify(input.metadata ?? {});
-  statements.insert.run({
+  const { seq } = statements.insert.get({
     command_id: input.commandId,
-    seq,
     partition_key: input.partitionKey,
     partition_no: partition,
     type: input.command.type,
@@ -77,7 +87,7 @@ const insertNew = (
     idempotency_key: input.idempotencyKey ?? null,
     fingerprint,
     accepted_at: now,
-  });
+  }) as { seq: number };
   statements.markKeyReady.run({ partition_key: input.partitionKey, partition_no: partition, seq });
   // Parsed from what was stored, so the record is exactly what a later read returns.
   return {
@@ -138,22 +148,31 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
     validateEnqueueInput(input);
     const fingerprint = input.fingerprint ?? commandFingerprint(input.command);
     // Checked inside the write transaction: two racing requests with one key cannot both insert.
+    // Inserted first, looked up only when refused: a new command (nearly every enqueue) then costs
+    // no lookup, and a refused INSERT undoes only itself (SQLite's ABORT): the transaction goes on.
     return store.transaction((): EnqueueResult => {
-      const repeat =
-        repeatOf(read(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
-        (input.idempotencyKey === undefined
-          ? undefined
-          : repeatOf(
-              (() => {
-                const row = statements.byKey.get(input.idempotencyKey);
-                return row ? decode(row) : undefined;
-              })(),
-              fingerprint,
-              input.idempotencyKey,
-            ));
-      if (repeat) return repeat;
-      const record = insertNew(statements, input, fingerprint, partitionCount, clock().toISOString());
-      return { record, duplicate: false };
+      try {
+        const record = insertNew(statements, input, fingerprint, partitionCount, clock().toISOString());
+        return { record, duplicate: false };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // The earlier command under this id, else under this key, answers (same fingerprint) or
+        // the enqueue fails with a mismatch.
+        const repeat =
+          repeatOf(read(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
+          (input.idempotencyKey === undefined
+            ? undefined
+            : repeatOf(
+                (() => {
+                  const row = statements.byKey.get(input.idempotencyKey);
+                  return row ? decode(row) : undefined;
+                })(),
+                fingerprint,
+                input.idempotencyKey,
+              ));
+        if (repeat) return repeat;
+        throw error;
+      }
     });
   };
 

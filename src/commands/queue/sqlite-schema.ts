@@ -64,8 +64,8 @@ export interface CommandLogStatements {
   /** Just the status: what `complete` needs when the record itself is already in hand. */
   readonly statusById: Statement<[string], { readonly status: string }>;
   readonly byKey: Statement<[string], CommandRow>;
-  readonly nextSeq: Statement<[], { readonly seq: number }>;
-  readonly insert: Statement<Record<string, string | number | null>>;
+  /** Takes the next seq itself and returns it: one statement per enqueue instead of two. */
+  readonly insert: Statement<Record<string, string | number | null>, { readonly seq: number }>;
   /** A new accepted command becomes its key's next one unless an older one is waiting. */
   readonly markKeyReady: Statement<Record<string, string | number>>;
   /** After a command ends, its key's next one is the oldest still accepted (or none). */
@@ -82,12 +82,15 @@ export const prepareCommandLogStatements = (db: Database): CommandLogStatements 
   byId: db.prepare('SELECT * FROM ef_commands WHERE command_id = ?'),
   statusById: db.prepare('SELECT status FROM ef_commands WHERE command_id = ?'),
   byKey: db.prepare('SELECT * FROM ef_commands WHERE idempotency_key = ?'),
-  nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM ef_commands'),
+  // The seq is computed in the INSERT (inside the write transaction, so it cannot race) and given
+  // back by RETURNING: `seq` is not the rowid in files of the older layout, so lastInsertRowid won't do.
   insert: db.prepare(`
     INSERT INTO ef_commands (command_id, seq, partition_key, partition_no, type, payload, metadata,
       idempotency_key, fingerprint, status, attempts, accepted_at)
-    VALUES (@command_id, @seq, @partition_key, @partition_no, @type, @payload, @metadata,
-      @idempotency_key, @fingerprint, 'accepted', 0, @accepted_at)`),
+    VALUES (@command_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ef_commands), @partition_key,
+      @partition_no, @type, @payload, @metadata, @idempotency_key, @fingerprint, 'accepted', 0,
+      @accepted_at)
+    RETURNING seq`),
   markKeyReady: db.prepare(`
     INSERT INTO ef_command_keys (partition_key, partition_no, next_seq)
     VALUES (@partition_key, @partition_no, @seq)
