@@ -11,14 +11,28 @@ const DEFAULT_WAIT_MS = 5000;
 /** Path of a command's status resource, sent as `Location`. */
 export const commandLocation = (commandId: string): string => `/commands/${encodeURIComponent(commandId)}`;
 
-/** JSON with object keys sorted, so two equal bodies hash the same whatever their key order. */
+/**
+ * JSON with object keys sorted, so two equal bodies hash the same whatever their key order.
+ * Built by appending to one string (it runs on every command request): `sort()` orders keys by
+ * UTF-16 code units, as `<` does; `undefined` members are left out, as `JSON.stringify` does.
+ */
 const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1)
+      out += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    return `${out}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value) ?? 'null';
 };
@@ -65,15 +79,18 @@ export const strictSchema = <T extends TSchema>(schema: T): T => {
 const isBuilt = (value: BuiltCommand | Message): value is BuiltCommand =>
   typeof (value as BuiltCommand).command === 'object' && (value as BuiltCommand).command !== null;
 
+const NO_EXTRA: JsonObject = {};
+
 /** The JSON answer describing a command's state: what 202/200/409 and the status route send. */
-export const commandView = (record: CommandRecord, extra: JsonObject = {}): JsonObject => {
-  const view: Record<string, JsonValue | undefined> = {
-    ...extra,
-    commandId: record.commandId,
-    status: record.status,
-    type: record.type,
-    acceptedAt: record.acceptedAt,
-  };
+export const commandView = (record: CommandRecord, extra: JsonObject = NO_EXTRA): JsonObject => {
+  // Filled by assignment, not `{ ...extra, … }`: same keys in the same order, and V8 builds it
+  // many times faster on this per-request path.
+  const view: Record<string, JsonValue> = {};
+  for (const key of Object.keys(extra)) view[key] = extra[key] as JsonValue;
+  view.commandId = record.commandId;
+  view.status = record.status;
+  view.type = record.type;
+  view.acceptedAt = record.acceptedAt;
   if (record.processedAt !== null) view.processedAt = record.processedAt;
   if (record.result !== null) view.result = record.result;
   if (record.error !== null)
