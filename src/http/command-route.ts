@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import type { CommandQueue, CommandRecord } from '../commands/queue/types.js';
+import type { CommandQueue, CommandRecord, EnqueueOptions } from '../commands/queue/types.js';
 import type { Message } from '../core/envelope.js';
 import type { JsonObject, JsonValue } from '../core/json.js';
 import type { BuiltCommand, CommandRouteOptions, HttpServer } from './types.js';
@@ -150,6 +150,7 @@ export const commandRoute = <B extends TSchema, P extends TSchema = TObject>(
   const method = options.method ?? 'POST';
   const body = strictSchema(options.body);
   const waitMs = options.waitTimeoutMs ?? DEFAULT_WAIT_MS;
+  const skipPreCheck = options.enqueue?.preCheck === false;
   app.route({
     method,
     url: options.url,
@@ -183,14 +184,17 @@ export const commandRoute = <B extends TSchema, P extends TSchema = TObject>(
           ? { correlationId, ...given }
           : given;
       const idempotencyKey = request.headers['idempotency-key'];
-      const path = request.url.split('?')[0] ?? request.url;
-      const { record } = await queue.enqueue(command, {
-        ...(commandId ? { commandId } : {}),
-        ...(metadata ? { metadata } : {}),
-        ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+      const query = request.url.indexOf('?');
+      const path = query === -1 ? request.url : request.url.slice(0, query);
+      // Set field by field: conditional spreads cost about a microsecond each on every request.
+      const enqueueOptions: { -readonly [K in keyof EnqueueOptions]: EnqueueOptions[K] } = {
         fingerprint: requestFingerprint(method, path, body),
-        ...(options.enqueue?.preCheck === false ? { preCheck: false } : {}),
-      });
+      };
+      if (commandId) enqueueOptions.commandId = commandId;
+      if (metadata) enqueueOptions.metadata = metadata;
+      if (typeof idempotencyKey === 'string') enqueueOptions.idempotencyKey = idempotencyKey;
+      if (skipPreCheck) enqueueOptions.preCheck = false;
+      const { record } = await queue.enqueue(command, enqueueOptions);
       const wait = (request.query as { wait?: string }).wait === 'true';
       const current = wait ? ((await queue.waitFor(record.commandId, waitMs)) ?? record) : record;
       const extra = options.response ? options.response(current) : {};

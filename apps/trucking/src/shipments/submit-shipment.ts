@@ -98,10 +98,15 @@ export const submitShipmentRoute = ({ app, queue, clock, newId }: RouteDeps): vo
     body: SubmitShipmentBody,
     summary: 'Submit a shipment (answers its new shipmentId and priceCents)',
     tags: ['shipments'],
+    // Fields named one by one rather than `...body`: the schema allows exactly these, and a spread
+    // of the parsed body costs a few microseconds on every request.
     command: ({ body }): SubmitShipment => ({
       type: 'SubmitShipment',
       data: {
-        ...body,
+        customerId: body.customerId,
+        pickupAddress: body.pickupAddress,
+        destinationAddress: body.destinationAddress,
+        weightKg: body.weightKg,
         shipmentId: newId(),
         priceCents: quotePriceCents(body.weightKg),
         at: clock().toISOString(),
