@@ -1,28 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventMetadata } from '../../core/envelope.js';
-import type { JsonObject } from '../../core/json.js';
 import { schemaNames } from '../../store/postgres/sql.js';
 import { createNotificationListener, type NotificationListener } from '../../store/postgres/subscribe.js';
 import type { PostgresEventStore } from '../../store/postgres/types.js';
 import { createGroupCompleter } from './postgres-complete.js';
 import { acquirePartitionLease } from './postgres-lease.js';
 import {
+  type CommandRow,
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
+  decodeCommandRow,
   partitionOf,
   repeatOf,
   validateEnqueueInput,
 } from './records.js';
-import type {
-  CommandError,
-  CommandLog,
-  CommandRecord,
-  CommandStatus,
-  EnqueueInput,
-  EnqueueResult,
-  PartitionLease,
-} from './types.js';
+import type { CommandLog, CommandRecord, EnqueueInput, EnqueueResult, PartitionLease } from './types.js';
 
 /** How long other nodes' notifications are gathered before listeners are woken once. */
 const FOREIGN_WAKE_COALESCE_MS = 2;
@@ -39,41 +31,7 @@ export interface PostgresCommandLogOptions {
   readonly log?: Logger;
 }
 
-interface CommandRow {
-  readonly command_id: string;
-  readonly seq: string;
-  readonly partition_key: string;
-  readonly partition_no: number;
-  readonly type: string;
-  readonly payload: string;
-  readonly metadata: string;
-  readonly idempotency_key: string | null;
-  readonly fingerprint: string;
-  readonly status: string;
-  readonly attempts: number;
-  readonly error: string | null;
-  readonly result: string | null;
-  readonly accepted_at: string;
-  readonly processed_at: string | null;
-}
-
-const decode = (row: CommandRow): CommandRecord => ({
-  commandId: row.command_id,
-  partitionKey: row.partition_key,
-  partition: row.partition_no,
-  seq: Number(row.seq),
-  type: row.type,
-  data: JSON.parse(row.payload) as JsonObject,
-  metadata: JSON.parse(row.metadata) as EventMetadata,
-  idempotencyKey: row.idempotency_key,
-  fingerprint: row.fingerprint,
-  status: row.status as CommandStatus,
-  attempts: row.attempts,
-  error: row.error === null ? null : (JSON.parse(row.error) as CommandError),
-  result: row.result === null ? null : (JSON.parse(row.result) as JsonObject),
-  acceptedAt: row.accepted_at,
-  processedAt: row.processed_at,
-});
+const decode = decodeCommandRow;
 
 /** The PostgreSQL command log: the port plus `close`, which gives up its leases and LISTEN connection. */
 export interface PostgresCommandLog extends CommandLog {

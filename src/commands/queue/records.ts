@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Message } from '../../core/envelope.js';
+import type { EventMetadata, Message } from '../../core/envelope.js';
 import { IdempotencyMismatchError, ValidationError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/json.js';
 import type { AppendResult } from '../../core/store.js';
-import type { CommandRecord, CommandStatus, EnqueueInput, EnqueueResult } from './types.js';
+import type { CommandError, CommandRecord, CommandStatus, EnqueueInput, EnqueueResult } from './types.js';
 
 /** Default number of ownership buckets. Enough to spread keys over a handful of nodes. */
 export const DEFAULT_PARTITION_COUNT = 64;
@@ -79,3 +79,41 @@ export const resultWithAppend = (result: JsonObject, append: AppendResult | unde
         events: append.events.length,
       }
     : { ...result, events: 0 };
+
+/** A command-log row as SQL drivers return it (`seq` is a string where the driver maps BIGINT so). */
+export interface CommandRow {
+  readonly command_id: string;
+  readonly seq: number | string;
+  readonly partition_key: string;
+  readonly partition_no: number;
+  readonly type: string;
+  readonly payload: string;
+  readonly metadata: string;
+  readonly idempotency_key: string | null;
+  readonly fingerprint: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly result: string | null;
+  readonly accepted_at: string;
+  readonly processed_at: string | null;
+}
+
+/** Turns a stored command-log row into its record; every SQL log stores the same columns. */
+export const decodeCommandRow = (row: CommandRow): CommandRecord => ({
+  commandId: row.command_id,
+  partitionKey: row.partition_key,
+  partition: row.partition_no,
+  seq: Number(row.seq),
+  type: row.type,
+  data: JSON.parse(row.payload) as JsonObject,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  idempotencyKey: row.idempotency_key,
+  fingerprint: row.fingerprint,
+  status: row.status as CommandStatus,
+  attempts: row.attempts,
+  error: row.error === null ? null : (JSON.parse(row.error) as CommandError),
+  result: row.result === null ? null : (JSON.parse(row.result) as JsonObject),
+  acceptedAt: row.accepted_at,
+  processedAt: row.processed_at,
+});

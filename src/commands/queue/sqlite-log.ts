@@ -6,6 +6,7 @@ import type { SqliteEventStore } from '../../store/sqlite/types.js';
 import {
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
+  decodeCommandRow,
   partitionOf,
   repeatOf,
   resultWithAppend,
@@ -14,15 +15,12 @@ import {
 import {
   COMMAND_LOG_SCHEMA,
   type CommandLogStatements,
-  type CommandRow,
   prepareCommandLogStatements,
 } from './sqlite-schema.js';
 import type {
-  CommandError,
   CommandLog,
   CommandOutcome,
   CommandRecord,
-  CommandStatus,
   CompleteResult,
   EnqueueInput,
   EnqueueResult,
@@ -36,23 +34,7 @@ export interface SqliteCommandLogOptions {
   readonly clock?: () => Date;
 }
 
-const decode = (row: CommandRow): CommandRecord => ({
-  commandId: row.command_id,
-  partitionKey: row.partition_key,
-  partition: row.partition_no,
-  seq: row.seq,
-  type: row.type,
-  data: JSON.parse(row.payload) as JsonObject,
-  metadata: JSON.parse(row.metadata) as EventMetadata,
-  idempotencyKey: row.idempotency_key,
-  fingerprint: row.fingerprint,
-  status: row.status as CommandStatus,
-  attempts: row.attempts,
-  error: row.error === null ? null : (JSON.parse(row.error) as CommandError),
-  result: row.result === null ? null : (JSON.parse(row.result) as JsonObject),
-  acceptedAt: row.accepted_at,
-  processedAt: row.processed_at,
-});
+const decode = decodeCommandRow;
 
 /**
  * True for SQLite's refusal of a duplicate `command_id` or `idempotency_key`; files of the older

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { CommandRow } from './records.js';
 
 /**
  * The command log's tables, in the event store's file so a command's outcome commits in the same
@@ -38,25 +39,6 @@ CREATE TABLE IF NOT EXISTS ef_command_keys (
 CREATE INDEX IF NOT EXISTS ef_command_keys_ready
   ON ef_command_keys (next_seq) WHERE next_seq IS NOT NULL;
 `;
-
-/** Row of `ef_commands` as better-sqlite3 returns it. */
-export interface CommandRow {
-  readonly command_id: string;
-  readonly seq: number;
-  readonly partition_key: string;
-  readonly partition_no: number;
-  readonly type: string;
-  readonly payload: string;
-  readonly metadata: string;
-  readonly idempotency_key: string | null;
-  readonly fingerprint: string;
-  readonly status: string;
-  readonly attempts: number;
-  readonly error: string | null;
-  readonly result: string | null;
-  readonly accepted_at: string;
-  readonly processed_at: string | null;
-}
 
 /** Every statement the SQLite command log runs, prepared once. */
 export interface CommandLogStatements {
