@@ -6,13 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqliteStore, type SqliteDurability } from 'eventfold/sqlite';
 import pg from 'pg';
 import type { BenchRow } from './report.js';
+import { startTruckingServer } from './trucking-server.js';
 
 interface AutocannonResult {
   readonly requests: { readonly average: number; readonly total: number };
@@ -56,46 +56,6 @@ const startChild = (args: readonly string[], env: Record<string, string>) =>
   });
 
 /** A port free right now: the trucking server logs at `warn` in the bench, so it is told its port. */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-const startTrucking = async (
-  dataDir: string,
-  extraEnv: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> => {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=eventfold-source', '--import', 'tsx', 'apps/trucking/src/main.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DATA_DIR: dataDir,
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; tries < 600; tries += 1) {
-    const health = await fetch(`${url}/health`).catch(() => undefined);
-    if (health?.status === 200) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('trucking server did not become healthy within 30 s');
-};
-
 const stop = async (child: ChildProcess): Promise<void> => {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
@@ -185,7 +145,9 @@ const truckingRows = async (
 
   // Processing: every request waits for its command's outcome, so the rate is the rate at which
   // commands are decided and committed (with their outcome), and the latency is `?wait=true`'s.
-  const processing = await startTrucking(join(dir, `wait-${durability}`), { SQLITE_DURABILITY: durability });
+  const processing = await startTruckingServer(join(dir, `wait-${durability}`), {
+    SQLITE_DURABILITY: durability,
+  });
   await load(`${processing.url}/shipments?wait=true`, 16, shipment, 2); // warm-up
   const waited = await load(`${processing.url}/shipments?wait=true`, 32, shipment);
   // At a moderate load: what a client waiting for its outcome sees when the server keeps up.
@@ -193,7 +155,9 @@ const truckingRows = async (
   await stop(processing.child);
 
   // Accepting: 202 once the command is committed in the log (group-committed).
-  const accepting = await startTrucking(join(dir, `accept-${durability}`), { SQLITE_DURABILITY: durability });
+  const accepting = await startTruckingServer(join(dir, `accept-${durability}`), {
+    SQLITE_DURABILITY: durability,
+  });
   await load(`${accepting.url}/shipments`, 16, shipment, 2); // warm-up
   const accepted = await load(`${accepting.url}/shipments`, 50, shipment);
   const drain = await drainBacklog(accepting.url);
@@ -245,7 +209,7 @@ const postgresRows = async (dir: string): Promise<BenchRow[]> => {
   const url = process.env.TRUCKING_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `trucking_bench_${process.pid}_${Date.now()}`;
   try {
-    const server = await startTrucking(join(dir, 'pg'), { DATABASE_URL: url, DATABASE_SCHEMA: schema });
+    const server = await startTruckingServer(join(dir, 'pg'), { DATABASE_URL: url, DATABASE_SCHEMA: schema });
     await load(`${server.url}/shipments?wait=true`, 8, shipment, 2); // warm-up
     const waited = await load(`${server.url}/shipments?wait=true`, 32, shipment, 5);
     const accepted = await load(`${server.url}/shipments`, 50, shipment, 5);

@@ -2,15 +2,14 @@
 // autocannon clients spread the load evenly over the nodes (32 connections in all), each request
 // `POST /shipments?wait=true`, so a 200 is a command processed (decided, events and outcome
 // committed). The single-node figure is the baseline of the multi-node rows.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { BenchRow } from './report.js';
+import { startTruckingServer } from './trucking-server.js';
 
 interface AutocannonResult {
   readonly latency: { readonly p50: number; readonly p99: number };
@@ -22,47 +21,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (
   options: Record<string, unknown>,
 ) => Promise<AutocannonResult>;
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = 5;
 const CONNECTIONS = 32;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** One trucking server process (logging at `warn`, so it is told its port). */
-const startNode = async (dataDir: string, env: Record<string, string>) => {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--conditions=eventfold-source', '--import', 'tsx', 'apps/trucking/src/main.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DATA_DIR: dataDir,
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; tries < 600; tries += 1) {
-    const health = await fetch(`${url}/health`).catch(() => undefined);
-    if (health?.status === 200) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('trucking server did not become healthy within 30 s');
-};
 
 /** SIGTERM drains and closes the node's sessions (a killed node's session could hold locks the drop waits on). */
 const stopNode = async (child: ChildProcess): Promise<void> => {
@@ -108,11 +68,11 @@ const measureNodes = async (dir: string, url: string, nodes: number) => {
   const env = { DATABASE_URL: url, DATABASE_SCHEMA: schema };
   const started: ChildProcess[] = [];
   try {
-    const first = await startNode(join(dir, `n${nodes}-0`), env);
+    const first = await startTruckingServer(join(dir, `n${nodes}-0`), env);
     started.push(first.child);
     const others = await Promise.all(
       Array.from({ length: nodes - 1 }, async (_, index) => {
-        const node = await startNode(join(dir, `n${nodes}-${index + 1}`), env);
+        const node = await startTruckingServer(join(dir, `n${nodes}-${index + 1}`), env);
         started.push(node.child);
         return node;
       }),
