@@ -27,13 +27,6 @@ CREATE TABLE IF NOT EXISTS ${table(schema, 'account_transactions')} (
 CREATE INDEX IF NOT EXISTS trucking_account_transactions_account
   ON ${table(schema, 'account_transactions')} (account_id, position)`;
 
-/** One statement per query: a parameterised query cannot hold several. */
-const ddl = (schema: string): string[] =>
-  ddlText(schema)
-    .split(';')
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.length > 0);
-
 const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Promise<void> => {
   const accounts = table(tx.schema, 'accounts');
   const lines = table(tx.schema, 'account_transactions');
@@ -79,7 +72,7 @@ const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Pro
 /** The accounts read model on PostgreSQL: same name, filter and answers as the SQLite one. */
 export const pgAccountsProjector = postgresReadModel({
   mirrors: sqliteAccounts,
-  ddl,
+  ddl: ddlText,
   tables: ['account_transactions', 'accounts'],
   applyEvent,
 });

@@ -74,8 +74,8 @@ export const applyOnce = async (
 export interface PostgresReadModel {
   /** The SQLite projector it mirrors: same name, version and filter, so both answer alike. */
   readonly mirrors: Pick<Projector<never, void>, 'name' | 'filter'>;
-  /** CREATE statements of its tables, one per string. */
-  readonly ddl: (schema: string) => readonly string[];
+  /** CREATE statements of its tables, separated by `;`. */
+  readonly ddl: (schema: string) => string;
   /** Its tables, dropped by a rebuild (dependants first). */
   readonly tables: readonly string[];
   readonly applyEvent: (tx: PostgresTransaction, event: RecordedEvent) => Promise<void>;
@@ -90,7 +90,12 @@ export const postgresReadModel = (
 ): Projector<PostgresTransaction, Promise<void>> => {
   const { name, filter } = model.mirrors;
   const create = async (tx: PostgresTransaction): Promise<void> => {
-    for (const statement of model.ddl(tx.schema)) await tx.query(statement);
+    // One statement per query: a parameterised query cannot hold several.
+    const statements = model
+      .ddl(tx.schema)
+      .split(';')
+      .map((statement) => statement.trim());
+    for (const statement of statements) if (statement.length > 0) await tx.query(statement);
   };
   return {
     name,

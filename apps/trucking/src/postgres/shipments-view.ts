@@ -1,8 +1,8 @@
 import type { RecordedEvent } from 'eventfold';
 import type { PostgresEventStore, PostgresTransaction } from 'eventfold/postgres';
-import type { ShipmentEvent, ShipmentStatus } from '../shipments/events.js';
-import type { ShipmentFilter, ShipmentView } from '../shipments/shipments-view.js';
-import { shipmentsProjector as sqliteShipments } from '../shipments/shipments-view.js';
+import type { ShipmentEvent } from '../shipments/events.js';
+import type { ShipmentFilter, ShipmentRow, ShipmentView } from '../shipments/shipments-view.js';
+import { shipmentsProjector as sqliteShipments, toShipmentView } from '../shipments/shipments-view.js';
 import { postgresReadModel, quoteSchema, table } from './guard.js';
 
 const ddlText = (schema: string) => `
@@ -24,13 +24,6 @@ CREATE TABLE IF NOT EXISTS ${table(schema, 'shipments')} (
 );
 CREATE INDEX IF NOT EXISTS trucking_shipments_status ON ${table(schema, 'shipments')} (status, position);
 CREATE INDEX IF NOT EXISTS trucking_shipments_customer ON ${table(schema, 'shipments')} (customer_id, position)`;
-
-/** One statement per query: a parameterised query cannot hold several. */
-const ddl = (schema: string): string[] =>
-  ddlText(schema)
-    .split(';')
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.length > 0);
 
 const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Promise<void> => {
   const shipments = table(tx.schema, 'shipments');
@@ -81,41 +74,9 @@ const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Pro
 /** The shipments read model on PostgreSQL: same name, filter and answers as the SQLite one. */
 export const pgShipmentsProjector = postgresReadModel({
   mirrors: sqliteShipments,
-  ddl,
+  ddl: ddlText,
   tables: ['shipments'],
   applyEvent,
-});
-
-interface ShipmentRow {
-  shipment_id: string;
-  customer_id: string;
-  pickup_address: string;
-  destination_address: string;
-  weight_kg: number;
-  price_cents: string;
-  status: ShipmentStatus;
-  truck_id: string | null;
-  signed_by: string | null;
-  submitted_at: string;
-  assigned_at: string | null;
-  shipped_at: string | null;
-  delivered_at: string | null;
-}
-
-const toView = (row: ShipmentRow): ShipmentView => ({
-  shipmentId: row.shipment_id,
-  customerId: row.customer_id,
-  pickupAddress: row.pickup_address,
-  destinationAddress: row.destination_address,
-  weightKg: row.weight_kg,
-  priceCents: Number(row.price_cents),
-  status: row.status,
-  truckId: row.truck_id,
-  ...(row.signed_by === null ? {} : { signedBy: row.signed_by }),
-  submittedAt: row.submitted_at,
-  ...(row.assigned_at === null ? {} : { assignedAt: row.assigned_at }),
-  ...(row.shipped_at === null ? {} : { shippedAt: row.shipped_at }),
-  ...(row.delivered_at === null ? {} : { deliveredAt: row.delivered_at }),
 });
 
 /** The two shipment queries on PostgreSQL. */
@@ -127,7 +88,7 @@ export const pgShipmentQueries = (store: PostgresEventStore) => {
         `SELECT * FROM ${shipments} WHERE shipment_id = $1`,
         [shipmentId],
       );
-      return rows[0] && toView(rows[0]);
+      return rows[0] && toShipmentView(rows[0]);
     },
     listShipments: async (filter: ShipmentFilter): Promise<readonly ShipmentView[]> => {
       // NULL parameters switch a filter off; LIMIT NULL means no limit.
@@ -137,7 +98,7 @@ export const pgShipmentQueries = (store: PostgresEventStore) => {
          ORDER BY position LIMIT $3`,
         [filter.status ?? null, filter.customerId ?? null, filter.limit ?? null],
       );
-      return rows.map(toView);
+      return rows.map(toShipmentView);
     },
   };
 };

@@ -11,13 +11,6 @@ CREATE TABLE IF NOT EXISTS ${table(schema, 'trucks')} (
   first_position bigint NOT NULL
 )`;
 
-/** One statement per query: a parameterised query cannot hold several. */
-const ddl = (schema: string): string[] =>
-  ddlText(schema)
-    .split(';')
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.length > 0);
-
 const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Promise<void> => {
   const trucks = table(tx.schema, 'trucks');
   // Frees a truck only if it still carries this shipment: a later assignment may hold it already.
@@ -49,7 +42,7 @@ const applyEvent = async (tx: PostgresTransaction, recorded: RecordedEvent): Pro
 /** The trucks read model on PostgreSQL: same name, filter and answers as the SQLite one. */
 export const pgTrucksProjector = postgresReadModel({
   mirrors: sqliteTrucks,
-  ddl,
+  ddl: ddlText,
   tables: ['trucks'],
   applyEvent,
 });

@@ -104,13 +104,14 @@ export const shipmentsProjector: Projector<SqliteProjectionContext, void> = {
   },
 };
 
-interface ShipmentRow {
+/** A shipments read-model row, as SQLite and PostgreSQL return it (`price_cents` is BIGINT text on PostgreSQL). */
+export interface ShipmentRow {
   shipment_id: string;
   customer_id: string;
   pickup_address: string;
   destination_address: string;
   weight_kg: number;
-  price_cents: number;
+  price_cents: number | string;
   status: ShipmentStatus;
   truck_id: string | null;
   signed_by: string | null;
@@ -120,13 +121,14 @@ interface ShipmentRow {
   delivered_at: string | null;
 }
 
-const toView = (row: ShipmentRow): ShipmentView => ({
+/** The contract's shipment from its read-model row. */
+export const toShipmentView = (row: ShipmentRow): ShipmentView => ({
   shipmentId: row.shipment_id,
   customerId: row.customer_id,
   pickupAddress: row.pickup_address,
   destinationAddress: row.destination_address,
   weightKg: row.weight_kg,
-  priceCents: row.price_cents,
+  priceCents: Number(row.price_cents),
   status: row.status,
   truckId: row.truck_id,
   ...(row.signed_by === null ? {} : { signedBy: row.signed_by }),
@@ -139,7 +141,7 @@ const toView = (row: ShipmentRow): ShipmentView => ({
 /** One shipment, or undefined when it was never submitted. */
 export const getShipment = (db: Database, shipmentId: string): ShipmentView | undefined => {
   const row = statements(db).get.get(shipmentId) as ShipmentRow | undefined;
-  return row && toView(row);
+  return row && toShipmentView(row);
 };
 
 export interface ShipmentFilter {
@@ -161,7 +163,7 @@ export const listShipments = (db: Database, filter: ShipmentFilter): readonly Sh
           ? run.byCustomer
           : run.all;
   // SQLite reads a negative LIMIT as "no limit".
-  return (statement.all({ ...filter, limit: filter.limit ?? -1 }) as ShipmentRow[]).map(toView);
+  return (statement.all({ ...filter, limit: filter.limit ?? -1 }) as ShipmentRow[]).map(toShipmentView);
 };
 
 const ShipmentsQuery = Type.Object(
