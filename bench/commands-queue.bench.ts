@@ -12,12 +12,11 @@ import {
   type CommandQueue,
   type CommandRecord,
   createCommandQueue,
-  createSqliteCommandLog,
   type Decider,
   type Message,
   queuedCommand,
 } from 'eventfold';
-import { createSqliteStore, type SqliteEventStore } from 'eventfold/sqlite';
+import { createSqliteCommandLog, createSqliteStore, type SqliteEventStore } from 'eventfold/sqlite';
 import type { BenchRow } from './report.js';
 
 const WRITERS = 8;

@@ -33,13 +33,11 @@ export {
 export type {
   MemoryCommandLogOptions,
   QueuedCommandOptions,
-  SqliteCommandLogOptions,
 } from './commands/queue/index.js';
 export {
   commandFingerprint,
   createCommandQueue,
   createMemoryCommandLog,
-  createSqliteCommandLog,
   DEFAULT_PARTITION_COUNT,
   defineQueuedCommand,
   partitionOf,

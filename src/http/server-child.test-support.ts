@@ -2,9 +2,9 @@
 // Prints `listening <port>`, and `started <commandId>` when a worker begins a command (each
 // takes ~300 ms, so SIGTERM lands while commands are in flight).
 import { Type } from '@sinclair/typebox';
-import { createCommandQueue, createSqliteCommandLog, defineQueuedCommand } from 'eventfold';
+import { createCommandQueue, defineQueuedCommand } from 'eventfold';
 import { closeOnSignals, commandRoute, createHttpServer } from 'eventfold/http';
-import { createSqliteStore } from 'eventfold/sqlite';
+import { createSqliteCommandLog, createSqliteStore } from 'eventfold/sqlite';
 import { type AddCommand, addHandler } from '../commands/queue/counter.test-support.js';
 
 const path = process.argv[2];

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createSqliteCommandLog } from 'eventfold';
-import { createSqliteStore } from 'eventfold/sqlite';
+import { createSqliteCommandLog, createSqliteStore } from 'eventfold/sqlite';
 
 const child = fileURLToPath(new URL('./server-child.test-support.ts', import.meta.url));
 

@@ -2,13 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CommandLog,
-  createSqliteCommandLog,
   type EventStore,
   type ProjectionTarget,
   rebuildProjection,
   startProjection,
 } from 'eventfold';
-import { createSqliteStore, createSqliteTarget, type SqliteDurability } from 'eventfold/sqlite';
+import {
+  createSqliteCommandLog,
+  createSqliteStore,
+  createSqliteTarget,
+  type SqliteDurability,
+} from 'eventfold/sqlite';
 import type { Logger } from 'pino';
 import { accountsProjector, getAccount } from './accounting/accounts-view.js';
 import { checkpointAfterWork } from './accounting/charge-on-delivery.js';

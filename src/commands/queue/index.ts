@@ -6,6 +6,4 @@ export type { MemoryCommandLogOptions } from './memory-log.js';
 export { createMemoryCommandLog } from './memory-log.js';
 export { createCommandQueue } from './queue.js';
 export { commandFingerprint, DEFAULT_PARTITION_COUNT, partitionOf } from './records.js';
-export type { SqliteCommandLogOptions } from './sqlite-log.js';
-export { createSqliteCommandLog } from './sqlite-log.js';
 export type * from './types.js';
