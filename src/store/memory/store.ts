@@ -108,7 +108,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
     }
     const target = stream ?? { events: [], deletedBefore: 0, metadata: {} };
     streams.set(input.streamId, target);
-    const now = resolved.clock();
+    const time = resolved.clock().toISOString();
     const recorded = identified.map((event, index) =>
       recordEventCopy(
         event,
@@ -116,7 +116,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
           streamId: input.streamId,
           revision: target.events.length + index,
           position: log.length + 1 + index,
-          now,
+          time,
         },
         resolved,
       ),

@@ -14,7 +14,8 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 export interface PreparedAppend {
   readonly input: ValidatedAppend;
   readonly events: readonly (NewEvent & { id: string })[];
-  readonly now: Date;
+  /** The append's timestamp (ISO 8601), for events that arrive without one. */
+  readonly time: string;
   /** The item as `append_batch` reads it. */
   readonly item: unknown;
 }
@@ -40,7 +41,7 @@ export const prepareAppend = (
 ): PreparedAppend => {
   const input = validateAppend(streamId, events, options);
   const identified = withIds(input.events, resolved);
-  const now = resolved.clock();
+  const time = resolved.clock().toISOString();
   const item = {
     stream: input.streamId,
     expected: input.expectedRevision,
@@ -52,14 +53,14 @@ export const prepareAppend = (
       id: event.id,
       type: event.type,
       source: event.source ?? resolved.source,
-      time: event.time ?? now.toISOString(),
+      time: event.time ?? time,
       // Encoded here and once more with the batch: see the note on append_batch in v1-initial.ts.
       data: JSON.stringify(event.data),
       metadata: JSON.stringify(event.metadata ?? {}),
       tags: arrayLiteral(event.tags ?? []),
     })),
   };
-  return { input, events: identified, now, item };
+  return { input, events: identified, time, item };
 };
 
 /** Runs `append_batch` for several prepared appends in one statement: one round trip, one commit. */
@@ -94,7 +95,7 @@ export const settleAppend = async (
             streamId: input.streamId,
             revision: Number(outcome.revision) + index,
             position: Number(outcome.position) + index,
-            now: prepared.now,
+            time: prepared.time,
           },
           resolved,
         ),

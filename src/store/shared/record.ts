@@ -1,10 +1,18 @@
 import type { NewEvent, RecordedEvent } from '../../core/envelope.js';
 import type { ResolvedStoreOptions } from './options.js';
 
-/** Fills in what the store owns: id and time defaults, revision, position and the CloudEvents constants. */
+/**
+ * Fills in what the store owns: id and time defaults, revision, position and the CloudEvents constants.
+ * `at.time` is the append's timestamp, formatted once per append rather than once per event.
+ */
 export const recordEvent = (
   event: NewEvent,
-  at: { readonly streamId: string; readonly revision: number; readonly position: number; readonly now: Date },
+  at: {
+    readonly streamId: string;
+    readonly revision: number;
+    readonly position: number;
+    readonly time: string;
+  },
   options: ResolvedStoreOptions,
 ): RecordedEvent => ({
   specversion: '1.0',
@@ -12,7 +20,7 @@ export const recordEvent = (
   type: event.type,
   source: event.source ?? options.source,
   subject: at.streamId,
-  time: event.time ?? at.now.toISOString(),
+  time: event.time ?? at.time,
   datacontenttype: 'application/json',
   data: event.data,
   streamId: at.streamId,

@@ -134,9 +134,9 @@ export const createAppender = ({
     // positions follow the newest stored event, read under the write lock.
     const base = stream?.revision ?? -1;
     const head = statements.head.get() ?? 0;
-    const now = options.clock();
+    const time = options.clock().toISOString();
     const recorded = input.events.map((event, index) =>
-      recordEvent(event, { streamId, revision: base + 1 + index, position: head + 1 + index, now }, options),
+      recordEvent(event, { streamId, revision: base + 1 + index, position: head + 1 + index, time }, options),
     );
     if (!nested) writeAndProject(tx, recorded, streamId, stream === undefined);
     else {
