@@ -19,7 +19,6 @@ export type {
   SnapshotStore,
 } from './commands/index.js';
 export {
-  createMemorySnapshotStore,
   DEFAULT_RETRIES,
   DEFAULT_SNAPSHOT_EVERY,
   handle,
@@ -30,22 +29,8 @@ export {
   snapshotKey,
   stampEvents,
 } from './commands/index.js';
-export type {
-  MemoryCommandLogOptions,
-  QueuedCommandOptions,
-} from './commands/queue/index.js';
-export {
-  commandFingerprint,
-  createCommandQueue,
-  createMemoryCommandLog,
-  DEFAULT_PARTITION_COUNT,
-  defineQueuedCommand,
-  partitionOf,
-  preCheckWhenIdle,
-  queuedCommand,
-  timeOrderedId,
-} from './commands/queue/index.js';
-export type * from './commands/queue/types.js';
+export type { QueuedCommandOptions } from './commands/queued.js';
+export { defineQueuedCommand, preCheckWhenIdle, queuedCommand } from './commands/queued.js';
 export type { Decider, Decision, Rejection } from './core/decider.js';
 export { assertNever, fold, isRejection, reject } from './core/decider.js';
 export type { EventMetadata, Message, NewEvent, RecordedEvent } from './core/envelope.js';
@@ -91,11 +76,23 @@ export type {
   Subscription,
 } from './core/store.js';
 export type {
+  MemoryCommandLogOptions,
   MemoryProjectionContext,
+  MemoryStoreOptions,
   MemoryTarget,
+} from './memory/index.js';
+export {
+  createMemoryCommandLog,
+  createMemorySnapshotStore,
+  createMemoryStore,
+  createMemoryTarget,
+} from './memory/index.js';
+export type {
+  OwnedProjectionOptions,
   ProjectionCheckpoint,
   ProjectionHandle,
   ProjectionLag,
+  ProjectionLocks,
   ProjectionOptions,
   ProjectionTarget,
   Projector,
@@ -105,13 +102,20 @@ export type {
 export {
   applyBatch,
   catchUpProjection,
-  createMemoryTarget,
+  DEFAULT_OWNERSHIP_RETRY_MS,
   DEFAULT_PROJECTION_BATCH_SIZE,
   DEFAULT_RESTART_DELAY_MS,
   DEFAULT_WAIT_MS,
   rebuildProjection,
+  startOwnedProjection,
   startProjection,
 } from './projections/index.js';
-export type { MemoryStoreOptions } from './store/memory/index.js';
-export { createMemoryStore } from './store/memory/index.js';
-export type { StoreOptions } from './store/shared/options.js';
+export {
+  commandFingerprint,
+  createCommandQueue,
+  DEFAULT_PARTITION_COUNT,
+  partitionOf,
+  timeOrderedId,
+} from './queue/index.js';
+export type * from './queue/types.js';
+export type { StoreOptions } from './shared/options.js';

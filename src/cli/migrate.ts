@@ -1,4 +1,4 @@
-import { migratePostgres } from '../store/postgres/migrate.js';
+import { migratePostgres } from '../postgres/migrate.js';
 import { type ParsedArgs, UsageError } from './args.js';
 
 export const MIGRATE_USAGE = `eventfold migrate [--schema <name>] [--url <postgres url>]

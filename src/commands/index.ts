@@ -2,7 +2,6 @@ export { prepareDecision, stampEvents } from './decide.js';
 export { DEFAULT_RETRIES, handle } from './handle.js';
 export { loadState } from './load.js';
 export {
-  createMemorySnapshotStore,
   DEFAULT_SNAPSHOT_EVERY,
   saveSnapshotIfDue,
   snapshotDue,

@@ -1,7 +1,7 @@
 import type { Message } from '../core/envelope.js';
 import type { JsonValue } from '../core/json.js';
 import type { AppendResult } from '../core/store.js';
-import { assertJson } from '../store/shared/validate.js';
+import { assertJson } from '../shared/validate.js';
 import type { CommandSpec, LoadedState, Snapshot, SnapshotOptions, SnapshotStore } from './types.js';
 
 /** Default number of events folded between two snapshots. */
@@ -68,23 +68,4 @@ export const saveSnapshotIfDue = async <C extends Message, E extends Message, S>
     snapshots.onError?.(error);
     return false;
   }
-};
-
-/**
- * Snapshots in process memory. States are copied through JSON on save and load, so a test sees the
- * same values a durable snapshot store would give back (no shared references, no Dates).
- */
-export const createMemorySnapshotStore = (): SnapshotStore & { readonly size: () => number } => {
-  const snapshots = new Map<string, string>();
-  return {
-    load: async (key) => {
-      const stored = snapshots.get(key);
-      return stored === undefined ? undefined : (JSON.parse(stored) as Snapshot);
-    },
-    save: async (key, snapshot) => {
-      assertJson(snapshot.state, 'snapshot state');
-      snapshots.set(key, JSON.stringify(snapshot));
-    },
-    size: () => snapshots.size,
-  };
 };

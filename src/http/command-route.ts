@@ -1,9 +1,9 @@
 import { createHash, hash } from 'node:crypto';
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import type { CommandQueue, CommandRecord, EnqueueOptions } from '../commands/queue/types.js';
 import type { Message } from '../core/envelope.js';
 import type { JsonObject, JsonValue } from '../core/json.js';
+import type { CommandQueue, CommandRecord, EnqueueOptions } from '../queue/types.js';
 import type { BuiltCommand, CommandRouteOptions, HttpServer } from './types.js';
 
 const DEFAULT_WAIT_MS = 5000;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { CommandQueue } from '../commands/queue/types.js';
+import type { CommandQueue } from '../queue/types.js';
 import { commandView } from './command-route.js';
 import { notFoundAnswer } from './errors.js';
 import type { HttpServer } from './types.js';

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { CommandQueue, EventStore } from 'eventfold';
 import { createCommandQueue, createMemoryCommandLog, createMemoryStore, preCheckWhenIdle } from 'eventfold';
 import { commandRoute, commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
-import { addHandler, counterStream } from '../commands/queue/counter.test-support.js';
+import { addHandler, counterStream } from '../queue/counter.test-support.js';
 
 interface Fixture {
   readonly app: HttpServer;

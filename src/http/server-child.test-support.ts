@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { createCommandQueue, defineQueuedCommand } from 'eventfold';
 import { closeOnSignals, commandRoute, createHttpServer } from 'eventfold/http';
 import { createSqliteCommandLog, createSqliteStore } from 'eventfold/sqlite';
-import { type AddCommand, addHandler } from '../commands/queue/counter.test-support.js';
+import { type AddCommand, addHandler } from '../queue/counter.test-support.js';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: server-child <db-file>');

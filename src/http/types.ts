@@ -2,10 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, RawReplyDefaultExpression, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
-import type { CommandRecord, EnqueueOptions } from '../commands/queue/types.js';
 import type { EventMetadata, Message } from '../core/envelope.js';
 import type { ErrorDetail } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
+import type { CommandRecord, EnqueueOptions } from '../queue/types.js';
 
 /** The Fastify instance `createHttpServer` returns: TypeBox type provider, Eventfold error shape. */
 export type HttpServer = FastifyInstance<

@@ -1,5 +1,6 @@
 export { applyBatch, DEFAULT_PROJECTION_BATCH_SIZE } from './batch.js';
-export { createMemoryTarget, type MemoryProjectionContext, type MemoryTarget } from './memory-target.js';
+export type { OwnedProjectionOptions, ProjectionLocks } from './ownership.js';
+export { DEFAULT_OWNERSHIP_RETRY_MS, startOwnedProjection } from './ownership.js';
 export { catchUpProjection, rebuildProjection } from './rebuild.js';
 export { DEFAULT_RESTART_DELAY_MS, DEFAULT_WAIT_MS, startProjection } from './run.js';
 export type * from './types.js';

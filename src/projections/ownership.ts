@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { validatePosition } from '../store/shared/validate.js';
+import { validatePosition } from '../shared/validate.js';
 import { DEFAULT_WAIT_MS, startProjection } from './run.js';
 import { projectorVersion } from './steps.js';
 import type { ProjectionHandle, ProjectionOptions } from './types.js';

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { Subscription } from '../core/store.js';
-import { validatePosition } from '../store/shared/validate.js';
+import { validatePosition } from '../shared/validate.js';
 import { applyBatch, DEFAULT_PROJECTION_BATCH_SIZE, prepareProjection } from './batch.js';
 import { projectorFilter } from './steps.js';
 import type { ProjectionHandle, ProjectionOptions } from './types.js';

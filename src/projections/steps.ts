@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../core/envelope.js';
 import type { QueryItem } from '../core/store.js';
-import { matchesQuery } from '../store/shared/query.js';
-import { normalizeQuery } from '../store/shared/validate.js';
+import { matchesQuery } from '../shared/query.js';
+import { normalizeQuery } from '../shared/validate.js';
 import type { Projector } from './types.js';
 
 type Step<Ctx, Result> = ((ctx: Ctx) => Result) | undefined;

@@ -1,11 +1,11 @@
 import { AssertionError } from 'node:assert';
 import type { Database } from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '../core/envelope.js';
+import { createMemoryTarget, type MemoryProjectionContext } from '../memory/target.js';
 import { applyBatch, prepareProjection } from '../projections/batch.js';
-import { createMemoryTarget, type MemoryProjectionContext } from '../projections/memory-target.js';
-import { createSqliteTarget, type SqliteProjectionContext } from '../projections/sqlite-target.js';
 import { projectorFilter } from '../projections/steps.js';
 import type { ProjectionTarget, Projector } from '../projections/types.js';
+import { createSqliteTarget, type SqliteProjectionContext } from '../sqlite/target.js';
 import { renderValueDiff, sameValue } from './render.js';
 import { createTempSqliteStore } from './sqlite.js';
 

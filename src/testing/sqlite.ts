@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SqliteEventStore, SqliteStoreOptions } from '../store/sqlite/types.js';
+import type { SqliteEventStore, SqliteStoreOptions } from '../sqlite/store/types.js';
 
 /** A SQLite store on a fresh file in its own temp directory; `cleanup` closes it and deletes the directory. */
 export interface TempSqliteStore {
@@ -21,7 +21,7 @@ export interface TempSqliteStore {
 export const createTempSqliteStore = async (
   options: Omit<SqliteStoreOptions, 'path'> = {},
 ): Promise<TempSqliteStore> => {
-  const { createSqliteStore } = await import('../store/sqlite/index.js');
+  const { createSqliteStore } = await import('../sqlite/index.js');
   const directory = await mkdtemp(join(tmpdir(), 'eventfold-test-'));
   const path = join(directory, 'events.sqlite');
   const open = (extra: Omit<SqliteStoreOptions, 'path'>) =>

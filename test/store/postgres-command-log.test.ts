@@ -8,8 +8,8 @@ import {
   type PostgresCommandLog,
   type PostgresEventStore,
 } from 'eventfold/postgres';
-import { describeCommandLogContract } from '../../src/commands/queue/command-log-contract.test-support.js';
-import type { Backend } from '../../src/commands/queue/counter.test-support.js';
+import { describeCommandLogContract } from '../../src/queue/command-log-contract.test-support.js';
+import type { Backend } from '../../src/queue/counter.test-support.js';
 import { until } from './conformance/support.js';
 import { openSchema } from './postgres-support.js';
 

@@ -8,7 +8,7 @@ import {
   type PostgresProjectionContext,
 } from 'eventfold/postgres';
 import { pino } from 'pino';
-import { add, addHandler, counterStream } from '../../src/commands/queue/counter.test-support.js';
+import { add, addHandler, counterStream } from '../../src/queue/counter.test-support.js';
 import { openSchema } from './postgres-support.js';
 
 const silent = pino({ level: 'silent' });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createPostgresStore, LATEST_VERSION, migratePostgres } from 'eventfold/postgres';
 import pg from 'pg';
-import { v1Initial } from '../../src/store/postgres/schema/v1-initial.js';
-import { schemaNames } from '../../src/store/postgres/sql.js';
+import { v1Initial } from '../../src/postgres/schema/v1-initial.js';
+import { schemaNames } from '../../src/postgres/sql.js';
 import { until } from './conformance/support.js';
 import { adminQuery, DATABASE_URL, dropSchema, freshSchemaName, openSchema } from './postgres-support.js';
 

@@ -15,8 +15,8 @@ import {
   type StoreOptions,
 } from 'eventfold';
 import { createSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from 'eventfold/sqlite';
-import { tagWalkSql, typeWalkSql } from '../../src/store/sqlite/query-sql.js';
-import { SQL } from '../../src/store/sqlite/statements.js';
+import { tagWalkSql, typeWalkSql } from '../../src/sqlite/store/query-sql.js';
+import { SQL } from '../../src/sqlite/store/statements.js';
 import { type ConformanceBackend, describeEventStoreConformance, type StoreHandle } from './conformance.js';
 
 const isStoreClosedError = (error: unknown): boolean =>

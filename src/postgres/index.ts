@@ -1,0 +1,29 @@
+/**
+ * `eventfold/postgres`: the PostgreSQL event store (production backend), its transactions shared
+ * with the caller's SQL, schema migrations, and the adapters of the runtime's ports: the command log
+ * (partitions leased across nodes) and the projection target (checkpoint in the read model's transaction).
+ */
+
+export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-log.js';
+export { createPostgresCommandLog } from './command-log.js';
+export type { MigratePostgresOptions } from './migrate.js';
+export { migratePostgres } from './migrate.js';
+export type { PartitionLeaseOptions } from './partition-lease.js';
+export { acquirePartitionLease } from './partition-lease.js';
+export type {
+  PostgresProjectionOwnership,
+  PostgresProjectionOwnershipOptions,
+} from './projection-locks.js';
+export { createPostgresProjectionOwnership } from './projection-locks.js';
+export type { Migration, MigrationReport } from './schema/migrations.js';
+export { LATEST_VERSION } from './schema/migrations.js';
+export { createPostgresStore } from './store/store.js';
+export type {
+  PostgresConnection,
+  PostgresEventStore,
+  PostgresQueryResult,
+  PostgresStoreOptions,
+  PostgresTransaction,
+} from './store/types.js';
+export type { PostgresProjectionContext, PostgresTarget } from './target.js';
+export { createPostgresTarget } from './target.js';

@@ -1,0 +1,98 @@
+// A tiny decider and backends for the queue and HTTP tests (not part of the library).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Decider, EventStore, Message } from 'eventfold';
+import { createMemoryStore, reject } from 'eventfold';
+import { createSqliteStore, type SqliteEventStore } from 'eventfold/sqlite';
+import { type QueuedCommandOptions, queuedCommand } from '../commands/queued.js';
+import { createMemoryCommandLog } from '../memory/command-log.js';
+import { createSqliteCommandLog } from '../sqlite/command-log.js';
+import type { CommandLog, QueuedCommandHandler } from './types.js';
+
+export type AddCommand = Message<'Add', { counterId: string; amount: number }>;
+export type AddedEvent = Message<'Added', { amount: number; total: number }>;
+
+/** A counter that refuses to exceed 100: rejection code LIMIT_EXCEEDED. */
+export const counter: Decider<AddCommand, AddedEvent, { readonly total: number }> = {
+  initialState: () => ({ total: 0 }),
+  evolve: (state, event) => (event.type === 'Added' ? { total: event.data.total } : state),
+  decide: (command, state) =>
+    state.total + command.data.amount > 100
+      ? reject('LIMIT_EXCEEDED', `counter ${command.data.counterId} would exceed 100`)
+      : [{ type: 'Added', data: { amount: command.data.amount, total: state.total + command.data.amount } }],
+};
+
+export const counterStream = (counterId: string): string => `counter-${counterId}`;
+
+export type CounterState = { readonly total: number };
+
+export const counterSpec = {
+  decider: counter,
+  streamId: (command: AddCommand) => counterStream(command.data.counterId),
+};
+
+/** The queue handler for `Add`, keyed by counter. */
+export const addHandler = (
+  preCheck?: QueuedCommandOptions<AddCommand, AddedEvent, CounterState>['preCheck'],
+): QueuedCommandHandler =>
+  queuedCommand<AddCommand, AddedEvent, CounterState>({
+    type: 'Add',
+    spec: counterSpec,
+    ...(preCheck ? { preCheck } : {}),
+  });
+
+export const add = (counterId: string, amount: number): AddCommand => ({
+  type: 'Add',
+  data: { counterId, amount },
+});
+
+/** A store and command log pair, with the means to reopen the same data and to clean up. */
+export interface Backend {
+  readonly name: string;
+  readonly store: EventStore;
+  readonly log: CommandLog;
+  /** Closes and opens the same data again (SQLite); the memory backend returns itself. */
+  readonly reopen: () => Promise<Backend>;
+  readonly dispose: () => Promise<void>;
+}
+
+export const memoryBackend = (): Backend => {
+  const store = createMemoryStore();
+  const backend: Backend = {
+    name: 'memory',
+    store,
+    log: createMemoryCommandLog({ store }),
+    reopen: async () => backend,
+    dispose: () => store.close(),
+  };
+  return backend;
+};
+
+const openSqlite = (dir: string, path: string): Backend => {
+  const store: SqliteEventStore = createSqliteStore({ path });
+  return {
+    name: 'sqlite',
+    store,
+    log: createSqliteCommandLog({ store }),
+    reopen: async () => {
+      await store.close();
+      return openSqlite(dir, path);
+    },
+    dispose: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export const sqliteBackend = async (): Promise<Backend> => {
+  const dir = await mkdtemp(join(tmpdir(), 'eventfold-queue-'));
+  return openSqlite(dir, join(dir, 'events.db'));
+};
+
+/** Every backend the queue tests run on. */
+export const backends: readonly { readonly name: string; readonly open: () => Promise<Backend> }[] = [
+  { name: 'memory', open: async () => memoryBackend() },
+  { name: 'sqlite', open: sqliteBackend },
+];

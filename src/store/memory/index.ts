@@ -1,2 +1,0 @@
-export type { MemoryStoreOptions } from './store.js';
-export { createMemoryStore } from './store.js';
