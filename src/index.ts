@@ -60,6 +60,8 @@ export {
   ValidationError,
 } from './core/errors.js';
 export type { JsonArray, JsonObject, JsonPrimitive, JsonValue } from './core/json.js';
+export type { LogFn, Logger } from './core/logger.js';
+export { silentLogger } from './core/logger.js';
 export type {
   AppendCondition,
   AppendOptions,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/logger.js';
 import {
   type CommandRow,
   commandFingerprint,
@@ -34,7 +34,7 @@ export interface PostgresCommandLogOptions {
   readonly clock?: () => Date;
   /** How often partition ownership is rebalanced between live nodes. Defaults to 1000 ms. */
   readonly rebalanceMs?: number;
-  readonly log?: Logger;
+  readonly logger?: Logger;
 }
 
 const decode = decodeCommandRow;
@@ -154,7 +154,7 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
         partitionCount,
         ownerId: ownerId || randomUUID(),
         rebalanceMs: options.rebalanceMs ?? 1000,
-        log: options.log,
+        logger: options.logger,
       });
       leases.add(lease);
       return {
@@ -206,7 +206,7 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
           }, FOREIGN_WAKE_COALESCE_MS);
         },
         retryMs: options.rebalanceMs ?? 1000,
-        log: options.log,
+        logger: options.logger,
       });
       void listener.start();
       return () => {

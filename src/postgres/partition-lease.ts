@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/logger.js';
 import type { PartitionLease } from '../queue/types.js';
 
 /** Options of `acquirePartitionLease`. */
@@ -11,7 +11,7 @@ export interface PartitionLeaseOptions {
   readonly ownerId: string;
   /** How often ownership is rebalanced and a lost connection retried. */
   readonly rebalanceMs: number;
-  readonly log?: Logger;
+  readonly logger?: Logger;
 }
 
 /** Lock id marking a live member (partitions are 0…count-1). */
@@ -51,7 +51,7 @@ export const acquirePartitionLease = async (options: PartitionLeaseOptions): Pro
   const connect = async (): Promise<pg.Client> => {
     const candidate = new pg.Client(options.clientConfig);
     candidate.on('error', (error) => {
-      options.log?.warn(
+      options.logger?.warn(
         { err: error, ownerId: options.ownerId },
         'eventfold: partition lease connection lost',
       );
@@ -99,7 +99,10 @@ export const acquirePartitionLease = async (options: PartitionLeaseOptions): Pro
   const tick = (): void => {
     ticking = rebalance()
       .catch((error: unknown) => {
-        options.log?.warn({ err: error, ownerId: options.ownerId }, 'eventfold: partition rebalance failed');
+        options.logger?.warn(
+          { err: error, ownerId: options.ownerId },
+          'eventfold: partition rebalance failed',
+        );
         const broken = client;
         client = undefined;
         owned = [];

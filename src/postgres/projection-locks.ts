@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/logger.js';
 import { type ProjectionLocks, startOwnedProjection } from '../projections/ownership.js';
 import type { ProjectionHandle, ProjectionOptions } from '../projections/types.js';
 import type { PostgresEventStore } from './store/types.js';
@@ -10,7 +10,7 @@ export interface PostgresProjectionOwnershipOptions {
   readonly store: PostgresEventStore;
   /** How often a standby node tries to take a projection over. Default 1000 ms. */
   readonly retryMs?: number;
-  readonly log?: Logger;
+  readonly logger?: Logger;
 }
 
 /** Runs projections with one owner per projection name across the nodes sharing a schema. */
@@ -51,7 +51,7 @@ export const createPostgresProjectionOwnership = (
     const opening = candidate.connect().then(() => candidate);
     client = opening;
     candidate.on('error', (error) => {
-      options.log?.warn({ err: error }, 'eventfold: projection lock connection lost');
+      options.logger?.warn({ err: error }, 'eventfold: projection lock connection lost');
       if (client === opening) lost();
       candidate.end().catch(() => undefined);
     });

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { silentLogger } from '../core/logger.js';
 import { validatePosition } from '../shared/validate.js';
 import { DEFAULT_WAIT_MS, startProjection } from './run.js';
 import { projectorVersion } from './steps.js';
@@ -44,7 +44,7 @@ export const startOwnedProjection = <Ctx, Result extends void | Promise<void>>(
 ): ProjectionHandle => {
   const { store, projector, target, locks } = options;
   const name = projector.name;
-  const log = (options.log ?? pino({ name: 'eventfold' })).child({ projection: name });
+  const log = (options.logger ?? silentLogger).child({ projection: name });
   const retryMs = options.retryMs ?? DEFAULT_OWNERSHIP_RETRY_MS;
   let inner: ProjectionHandle | undefined;
   let processed = 0;

@@ -56,7 +56,7 @@ describe('projections (memory target)', () => {
     const store = createMemoryStore();
     await seed(store, 5);
     const target = createMemoryTarget(emptyTally);
-    const projection = startProjection({ store, projector: tally(), target, batchSize: 3, log: silent });
+    const projection = startProjection({ store, projector: tally(), target, batchSize: 3, logger: silent });
     const { position } = await store.append('s-9', [{ type: 'Incremented', data: {} }]);
     assert.equal(await projection.waitForPosition(position), true);
     assert.deepEqual(target.read(), { perStream: { 's-0': 2, 's-1': 2, 's-2': 1, 's-9': 1 }, applied: 6 });
@@ -68,7 +68,7 @@ describe('projections (memory target)', () => {
   it('waitForPosition resolves past events the filter skips, and false on timeout', async () => {
     const store = createMemoryStore();
     const target = createMemoryTarget(emptyTally);
-    const projection = startProjection({ store, projector: tally(), target, log: silent });
+    const projection = startProjection({ store, projector: tally(), target, logger: silent });
     const { position } = await store.append('other', [{ type: 'Noise', data: {} }]);
     assert.equal(await projection.waitForPosition(position), true);
     assert.equal(target.read().applied, 0);
@@ -79,11 +79,11 @@ describe('projections (memory target)', () => {
   it('lag shows how far behind a stopped projection is', async () => {
     const store = createMemoryStore();
     const target = createMemoryTarget(emptyTally);
-    const first = startProjection({ store, projector: tally(), target, log: silent });
+    const first = startProjection({ store, projector: tally(), target, logger: silent });
     await first.waitForPosition(await seed(store, 2));
     await first.stop();
     const head = await seed(store, 3);
-    const second = startProjection({ store, projector: tally(), target, log: silent });
+    const second = startProjection({ store, projector: tally(), target, logger: silent });
     await second.waitForPosition(head);
     assert.deepEqual(await second.lag(), { checkpoint: head, head, behind: 0 });
     await second.stop();
@@ -96,7 +96,7 @@ describe('projections (memory target)', () => {
     const target = createMemoryTarget(emptyTally);
     const lines: { level: number; msg: string; projection?: string; err?: { message: string } }[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const first = startProjection({ store, projector: tally(), target, batchSize: 4, log });
+    const first = startProjection({ store, projector: tally(), target, batchSize: 4, logger: log });
     await first.waitForPosition(8);
     // The next batch (positions 9..12) holds a good event, then a poisoned one.
     await store.append('s-0', [
@@ -120,7 +120,7 @@ describe('projections (memory target)', () => {
           events.map((event) => ({ ...event, data: {} })),
         ),
     });
-    const second = startProjection({ store, projector: fixed, target, log: silent });
+    const second = startProjection({ store, projector: fixed, target, logger: silent });
     assert.equal(await second.waitForPosition(11), true);
     assert.deepEqual(target.read(), { perStream: { 's-0': 5, 's-1': 1, 's-2': 1 }, applied: 7 });
     await second.stop();
@@ -130,7 +130,13 @@ describe('projections (memory target)', () => {
     const store = createMemoryStore();
     const head = await seed(store, 10);
     const original = createMemoryTarget(emptyTally);
-    const live = startProjection({ store, projector: tally(), target: original, batchSize: 4, log: silent });
+    const live = startProjection({
+      store,
+      projector: tally(),
+      target: original,
+      batchSize: 4,
+      logger: silent,
+    });
     await live.waitForPosition(head);
     await live.stop();
     const before = structuredClone(original.read());
@@ -141,7 +147,7 @@ describe('projections (memory target)', () => {
       target: original,
       batchSize: 8,
       onProgress: (step) => progress.push(step),
-      log: silent,
+      logger: silent,
     });
     assert.equal(last, head);
     assert.deepEqual(original.read(), before);
@@ -157,10 +163,10 @@ describe('projections (memory target)', () => {
     const store = createMemoryStore();
     const head = await seed(store, 3);
     const target = createMemoryTarget(emptyTally);
-    const v1 = startProjection({ store, projector: tally(), target, log: silent });
+    const v1 = startProjection({ store, projector: tally(), target, logger: silent });
     await v1.waitForPosition(head);
     await v1.stop();
-    const v2 = startProjection({ store, projector: tally({ version: 2 }), target, log: silent });
+    const v2 = startProjection({ store, projector: tally({ version: 2 }), target, logger: silent });
     await v2.waitForPosition(head);
     await v2.stop();
     assert.equal(target.read().applied, 3);
@@ -188,7 +194,7 @@ describe('projections (memory target)', () => {
       projector: flaky,
       target,
       batchSize: 2,
-      log,
+      logger: log,
       restart: { maxAttempts: 2, delayMs: 1 },
     });
     assert.equal(await projection.waitForPosition(head), true);
@@ -207,7 +213,7 @@ describe('projections (memory target)', () => {
       store,
       projector: tally(),
       target: createMemoryTarget(emptyTally),
-      log: silent,
+      logger: silent,
     });
     await projection.stop();
     assert.equal(await projection.waitForPosition(1, 60_000), false);

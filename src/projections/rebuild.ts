@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { silentLogger } from '../core/logger.js';
 import { DEFAULT_PROJECTION_BATCH_SIZE, prepareProjection, replay } from './batch.js';
 import { projectorVersion, resetWork } from './steps.js';
 import type { ProjectionOptions, RebuildOptions } from './types.js';
@@ -13,7 +13,7 @@ export const rebuildProjection = async <Ctx, Result extends void | Promise<void>
   options: RebuildOptions<Ctx, Result>,
 ): Promise<number> => {
   const { store, projector, target, onProgress } = options;
-  const log = (options.log ?? pino({ name: 'eventfold' })).child({ projection: projector.name });
+  const log = (options.logger ?? silentLogger).child({ projection: projector.name });
   await target.setup();
   await target.transact(projector.name, resetWork(projector), {
     position: 0,

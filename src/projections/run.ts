@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { silentLogger } from '../core/logger.js';
 import type { Subscription } from '../core/store.js';
 import { validatePosition } from '../shared/validate.js';
 import { applyBatch, DEFAULT_PROJECTION_BATCH_SIZE, prepareProjection } from './batch.js';
@@ -34,7 +34,7 @@ export const startProjection = <Ctx, Result extends void | Promise<void>>(
   options: ProjectionOptions<Ctx, Result>,
 ): ProjectionHandle => {
   const { store, projector, target } = options;
-  const log = (options.log ?? pino({ name: 'eventfold' })).child({ projection: projector.name });
+  const log = (options.logger ?? silentLogger).child({ projection: projector.name });
   const batchSize = options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
   const handles = projectorFilter(projector);
   let processed = 0;

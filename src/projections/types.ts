@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import type { RecordedEvent } from '../core/envelope.js';
+import type { Logger } from '../core/logger.js';
 import type { EventStore, Query } from '../core/store.js';
 
 /**
@@ -63,7 +63,7 @@ export interface ProjectionOptions<Ctx, Result extends void | Promise<void>> {
   readonly target: ProjectionTarget<Ctx, Result>;
   /** Largest batch applied in one transaction. Default 500. */
   readonly batchSize?: number;
-  readonly log?: Logger;
+  readonly logger?: Logger;
   /**
    * Restart from the checkpoint after a failure, up to `maxAttempts` times in a row, waiting `delayMs`
    * (default 1000) doubled on each attempt. Default: no restart — the first failure stops it.
@@ -113,5 +113,5 @@ export interface RebuildOptions<Ctx, Result extends void | Promise<void>> {
   readonly target: ProjectionTarget<Ctx, Result>;
   readonly batchSize?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  readonly log?: Logger;
+  readonly logger?: Logger;
 }

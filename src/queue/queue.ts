@@ -8,6 +8,7 @@ import {
   isValidationError,
   ValidationError,
 } from '../core/errors.js';
+import { silentLogger } from '../core/logger.js';
 import { createAppendSignal } from '../shared/append-signal.js';
 import { timeOrderedId } from './ids.js';
 import type {
@@ -22,11 +23,8 @@ import type {
   PartitionLease,
   PreparedCommand,
   QueuedCommandHandler,
-  QueueLogger,
 } from './types.js';
 import { createWaiters } from './waiters.js';
-
-const silent: QueueLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const defaults = {
   concurrency: 8,
@@ -105,7 +103,7 @@ const outcomeOf = (prepared: PreparedCommand, record: CommandRecord): CommandOut
 export const createCommandQueue = (options: CommandQueueOptions): CommandQueue => {
   const settings = { ...defaults, ...definedOnly(options) };
   const { store, log } = options;
-  const logger = options.logger ?? silent;
+  const logger = options.logger ?? silentLogger;
   // Time-ordered by default: command ids (and the event ids derived from them) are index keys.
   const newId = options.newId ?? timeOrderedId;
   const ownerId = options.ownerId ?? `worker-${randomUUID()}`;

@@ -2,6 +2,7 @@ import type { Rejection } from '../core/decider.js';
 import type { EventMetadata, Message, NewEvent } from '../core/envelope.js';
 import type { ErrorDetail } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
+import type { Logger } from '../core/logger.js';
 import type { AppendOptions, AppendResult, EventStore } from '../core/store.js';
 
 /**
@@ -239,15 +240,8 @@ export interface CommandQueueOptions {
   /** Identifies this worker in partition leases. Defaults to a random id. */
   readonly ownerId?: string;
   readonly newId?: () => string;
-  /** Structured logger (pino). Defaults to silent. */
-  readonly logger?: QueueLogger;
-}
-
-/** The slice of pino the queue logs through. */
-export interface QueueLogger {
-  readonly info: (object: object, message?: string) => void;
-  readonly warn: (object: object, message?: string) => void;
-  readonly error: (object: object, message?: string) => void;
+  /** Structured logger. Defaults to silent. */
+  readonly logger?: Logger;
 }
 
 /** The queued command runtime: durable enqueue, partitioned ordered workers, outcomes. */

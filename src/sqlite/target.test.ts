@@ -49,7 +49,7 @@ describe('projections (SQLite target, same file as the events)', () => {
     withTempSqliteStore(async ({ store, reopen }) => {
       for (const by of [1, 2, 3]) await handle(store, counterSpec, increment('a', by));
       const target = createSqliteTarget(store);
-      const first = startProjection({ store, projector: totals(), target, log: silent });
+      const first = startProjection({ store, projector: totals(), target, logger: silent });
       assert.equal(await first.waitForPosition(3), true);
       // One batch: a good event, then the unlucky one. Both are rolled back with the checkpoint.
       await store.append('counter-b', [
@@ -73,7 +73,7 @@ describe('projections (SQLite target, same file as the events)', () => {
         store: restarted,
         projector: fixed,
         target: createSqliteTarget(restarted),
-        log: silent,
+        logger: silent,
       });
       assert.equal(await second.waitForPosition(5), true);
       assert.deepEqual(rows(restarted.database), [
@@ -88,7 +88,7 @@ describe('projections (SQLite target, same file as the events)', () => {
       for (let index = 0; index < 30; index += 1)
         await handle(store, counterSpec, increment(`c${index % 4}`, (index % 3) + 1));
       const target = createSqliteTarget(store);
-      const live = startProjection({ store, projector: totals(), target, batchSize: 7, log: silent });
+      const live = startProjection({ store, projector: totals(), target, batchSize: 7, logger: silent });
       await live.waitForPosition(30);
       assert.deepEqual(await live.lag(), { checkpoint: 30, head: 30, behind: 0 });
       await live.stop();
@@ -102,7 +102,7 @@ describe('projections (SQLite target, same file as the events)', () => {
         target,
         batchSize: 10,
         onProgress: ({ position }) => progress.push(position),
-        log: silent,
+        logger: silent,
       });
       assert.equal(last, 31);
       assert.deepEqual(progress, [0, 10, 20, 30, 31]);
@@ -132,7 +132,12 @@ describe('projections (SQLite target, same file as the events)', () => {
       assert.equal(await prepareSqliteInlineProjection(inline, projector), 2);
       assert.deepEqual(rows(inline.database)[1], { stream: 'counter-x', total: 2, events: 1 });
       // The same checkpoint lets the async runtime rebuild it.
-      await rebuildProjection({ store: inline, projector, target: createSqliteTarget(inline), log: silent });
+      await rebuildProjection({
+        store: inline,
+        projector,
+        target: createSqliteTarget(inline),
+        logger: silent,
+      });
       assert.deepEqual(rows(inline.database), [
         { stream: 'counter-early', total: 4, events: 1 },
         { stream: 'counter-x', total: 2, events: 1 },

@@ -43,7 +43,13 @@ describe('PostgreSQL runtime', () => {
       const target = createPostgresTarget(store);
       for (let index = 0; index < 6; index += 1)
         await store.append(`s-${index % 2}`, [{ type: 'A', data: {} }]);
-      const projection = startProjection({ store, projector: perStream, target, batchSize: 4, log: silent });
+      const projection = startProjection({
+        store,
+        projector: perStream,
+        target,
+        batchSize: 4,
+        logger: silent,
+      });
       assert.equal(await projection.waitForPosition(6), true);
       const counts = async () =>
         (

@@ -99,7 +99,7 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
       store,
       projector: chargeOnDelivery(queue),
       target: backend.listenerTarget,
-      log: logger,
+      logger: logger,
     }),
   };
 

@@ -84,9 +84,9 @@ export const openSqliteBackend = (config: BackendConfig): TruckingBackend => {
     store,
     commandLog: createSqliteCommandLog({ store, ...(config.clock ? { clock: config.clock } : {}) }),
     startProjections: (log) => ({
-      shipments: startProjection({ store, projector: shipmentsProjector, target, log }),
-      trucks: startProjection({ store, projector: trucksProjector, target, log }),
-      accounts: startProjection({ store, projector: accountsProjector, target, log }),
+      shipments: startProjection({ store, projector: shipmentsProjector, target, logger: log }),
+      trucks: startProjection({ store, projector: trucksProjector, target, logger: log }),
+      accounts: startProjection({ store, projector: accountsProjector, target, logger: log }),
     }),
     reads: {
       getShipment: async (shipmentId) => getShipment(db, shipmentId),
@@ -96,7 +96,7 @@ export const openSqliteBackend = (config: BackendConfig): TruckingBackend => {
     },
     rebuildProjections: async (log) => {
       for (const projector of [shipmentsProjector, trucksProjector, accountsProjector])
-        await rebuildProjection({ store, projector, target, log });
+        await rebuildProjection({ store, projector, target, logger: log });
     },
     listenerTarget: checkpointAfterWork(target),
     close: () => store.close(),

@@ -51,7 +51,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
     new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? DEFAULT_POOL_SIZE });
   // An idle pooled connection that dies (server restart) emits 'error'; unhandled it would crash the process.
   if (ownsPool)
-    pool.on('error', (error) => options.log?.warn({ err: error }, 'eventfold: idle connection lost'));
+    pool.on('error', (error) => options.logger?.warn({ err: error }, 'eventfold: idle connection lost'));
 
   const signal = createAppendSignal();
   const subscriptions = new Set<Subscription>();
@@ -60,7 +60,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
     channel: names.channel,
     notify: () => signal.notify(),
     retryMs: pollIntervalMs,
-    log: options.log,
+    logger: options.logger,
   });
   const batcher = createAppendBatcher({
     pool,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/logger.js';
 import { quoteIdent } from '../sql.js';
 
 /** The dedicated LISTEN connection of one store. */
@@ -21,7 +21,7 @@ export const createNotificationListener = (deps: {
   /** Called on each notification, and once after (re)connecting: changes made meanwhile were never announced. */
   readonly notify: (payload: string | undefined) => void;
   readonly retryMs: number;
-  readonly log?: Logger;
+  readonly logger?: Logger;
 }): NotificationListener => {
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
@@ -42,7 +42,10 @@ export const createNotificationListener = (deps: {
       const candidate = new pg.Client(deps.clientConfig);
       candidate.on('notification', (message) => deps.notify(message.payload));
       candidate.on('error', (error) => {
-        deps.log?.warn({ err: error, channel: deps.channel }, 'eventfold: LISTEN connection lost; polling');
+        deps.logger?.warn(
+          { err: error, channel: deps.channel },
+          'eventfold: LISTEN connection lost; polling',
+        );
         if (client === candidate) client = undefined;
         candidate.end().catch(() => undefined);
         scheduleRetry();
@@ -57,7 +60,7 @@ export const createNotificationListener = (deps: {
         client = candidate;
         deps.notify(undefined);
       } catch (error) {
-        deps.log?.warn({ err: error, channel: deps.channel }, 'eventfold: cannot LISTEN; polling');
+        deps.logger?.warn({ err: error, channel: deps.channel }, 'eventfold: cannot LISTEN; polling');
         candidate.end().catch(() => undefined);
         scheduleRetry();
       }

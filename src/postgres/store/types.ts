@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { Logger } from 'pino';
 import type { NewEvent } from '../../core/envelope.js';
+import type { Logger } from '../../core/logger.js';
 import type { AppendOptions, AppendResult, EventStore } from '../../core/store.js';
 import type { StoreOptions } from '../../shared/options.js';
 
@@ -55,8 +55,8 @@ export type PostgresStoreOptions = PostgresConnection &
     readonly maxBatchSize?: number;
     /** Group commits sent before the previous one is answered (pipelining). Defaults to 1. */
     readonly maxBatchesInFlight?: number;
-    /** Where connection trouble is reported (pino). Silent when absent. */
-    readonly log?: Logger;
+    /** Where connection trouble is reported  Silent when absent. */
+    readonly logger?: Logger;
   };
 
 /** The PostgreSQL event store: the store contract plus transactions shared with the caller's SQL. */

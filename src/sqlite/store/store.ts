@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
 import type { RecordedEvent } from '../../core/envelope.js';
 import { StoreClosedError, ValidationError } from '../../core/errors.js';
+import { type Logger, silentLogger } from '../../core/logger.js';
 import type { StreamMetadata } from '../../core/store.js';
 import { createAppendSignal } from '../../shared/append-signal.js';
 import { checkExpectedRevision } from '../../shared/expected-revision.js';
@@ -87,7 +86,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
       signal.notify();
     },
     onCallbackError: (error) => {
-      logger ??= pino({ name: 'eventfold-sqlite' });
+      logger ??= silentLogger;
       logger.error({ err: error }, 'afterCommit callback failed; the transaction is committed');
     },
   });

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Logger } from 'pino';
 import type { NewEvent, RecordedEvent } from '../../core/envelope.js';
+import type { Logger } from '../../core/logger.js';
 import type { AppendOptions, AppendResult, EventStore } from '../../core/store.js';
 import type { StoreOptions } from '../../shared/options.js';
 
@@ -36,7 +36,7 @@ export interface SqliteStoreOptions extends StoreOptions {
   readonly inlineProjections?: readonly SqliteInlineProjection[];
   /** Poll interval for appends made by other processes on the same file. Defaults to 250 ms. */
   readonly pollIntervalMs?: number;
-  /** Receives failures of `afterCommit` callbacks (the write is committed). Defaults to a pino logger. */
+  /** Receives failures of `afterCommit` callbacks (the write is committed). Silent by default. */
   readonly logger?: Logger;
 }
 

@@ -46,12 +46,12 @@ export const openPostgresBackend = (config: PostgresBackendConfig): TruckingBack
     store,
     commandLog,
     startProjections: (log) => ({
-      shipments: ownership.start({ store, projector: pgShipmentsProjector, target, log }),
-      trucks: ownership.start({ store, projector: pgTrucksProjector, target, log }),
-      accounts: ownership.start({ store, projector: pgAccountsProjector, target, log }),
+      shipments: ownership.start({ store, projector: pgShipmentsProjector, target, logger: log }),
+      trucks: ownership.start({ store, projector: pgTrucksProjector, target, logger: log }),
+      accounts: ownership.start({ store, projector: pgAccountsProjector, target, logger: log }),
     }),
     rebuildProjections: async (log) => {
-      for (const projector of projectors) await rebuildProjection({ store, projector, target, log });
+      for (const projector of projectors) await rebuildProjection({ store, projector, target, logger: log });
     },
     reads: { ...pgShipmentQueries(store), ...pgTruckQueries(store), ...pgAccountQueries(store) },
     listenerTarget: checkpointAfterWork(target),
