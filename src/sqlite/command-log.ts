@@ -19,11 +19,7 @@ import type {
   EnqueueInput,
   EnqueueResult,
 } from '../queue/types.js';
-import {
-  COMMAND_LOG_SCHEMA,
-  type CommandLogStatements,
-  prepareCommandLogStatements,
-} from './schema/command-log.js';
+import { type CommandLogStatements, prepareCommandLogStatements } from './schema/command-log.js';
 import type { SqliteEventStore } from './store/types.js';
 
 /** Options of `createSqliteCommandLog`. */
@@ -102,9 +98,7 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
   const { store } = options;
   const partitionCount = options.partitionCount ?? DEFAULT_PARTITION_COUNT;
   const clock = options.clock ?? (() => new Date());
-  // Idempotent DDL in its own implicit transaction, before any group-committed write can use the
-  // tables; running it synchronously keeps the factory synchronous like every other one.
-  store.database.exec(COMMAND_LOG_SCHEMA);
+  // The tables come with the store's versioned schema (version 3), applied when the store opened.
   const statements = prepareCommandLogStatements(store.database);
   const read = (commandId: string): CommandRecord | undefined => {
     const row = statements.byId.get(commandId);

@@ -2,14 +2,6 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Snapshot, SnapshotStore } from '../commands/types.js';
 import type { SqliteEventStore } from './store/types.js';
 
-const CREATE_SNAPSHOTS = `
-CREATE TABLE IF NOT EXISTS ef_snapshots (
-  key TEXT PRIMARY KEY,
-  revision INTEGER NOT NULL,
-  version INTEGER NOT NULL,
-  state TEXT NOT NULL
-) STRICT`;
-
 const SELECT_SNAPSHOT = 'SELECT revision, version, state FROM ef_snapshots WHERE key = ?';
 
 const UPSERT_SNAPSHOT = `
@@ -32,7 +24,6 @@ const prepared = new WeakMap<Database, SnapshotStatements>();
 const statementsFor = (database: Database): SnapshotStatements => {
   const existing = prepared.get(database);
   if (existing) return existing;
-  database.exec(CREATE_SNAPSHOTS);
   const statements: SnapshotStatements = {
     select: database.prepare<[string], SnapshotRow>(SELECT_SNAPSHOT),
     upsert: database.prepare<[string, number, number, string]>(UPSERT_SNAPSHOT),

@@ -1,12 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ValidationError } from '../core/errors.js';
 import type { ProjectionCheckpoint, ProjectionTarget } from '../projections/types.js';
-import {
-  type CheckpointRow,
-  CREATE_CHECKPOINTS,
-  SELECT_CHECKPOINT,
-  UPSERT_CHECKPOINT,
-} from './schema/checkpoints.js';
+import { type CheckpointRow, SELECT_CHECKPOINT, UPSERT_CHECKPOINT } from './schema/checkpoints.js';
 import type { SqliteEventStore } from './store/types.js';
 
 /**
@@ -28,11 +23,10 @@ interface CheckpointStatements {
 // Statements are prepared once per connection; a WeakMap keeps them tied to its lifetime.
 const prepared = new WeakMap<Database, CheckpointStatements>();
 
-/** Checkpoint statements of a connection; creates the table on first use (idempotent DDL). */
+/** Checkpoint statements of a connection (the table comes with the store's versioned schema). */
 export const checkpointStatements = (database: Database): CheckpointStatements => {
   const existing = prepared.get(database);
   if (existing) return existing;
-  database.exec(CREATE_CHECKPOINTS);
   const statements: CheckpointStatements = {
     select: database.prepare<[string], CheckpointRow>(SELECT_CHECKPOINT),
     upsert: database.prepare<[string, number, number]>(UPSERT_CHECKPOINT),

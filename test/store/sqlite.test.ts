@@ -113,7 +113,7 @@ describe('sqlite store: file and schema', () => {
       await first.close();
       const second = file.open();
       const versions = second.database.prepare('SELECT version FROM ef_schema_version').pluck().all();
-      assert.deepEqual(versions, [1, 2]);
+      assert.deepEqual(versions, [1, 2, 3]);
       assert.equal((await second.readStream('s')).length, 1);
     }));
 

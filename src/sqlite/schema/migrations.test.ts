@@ -42,7 +42,7 @@ test('a version-1 file is migrated: revisions, deletions and metadata survive; a
     const store = createSqliteStore({ path });
     try {
       const versions = store.database.prepare('SELECT version FROM ef_schema_version').pluck().all();
-      assert.deepEqual(versions, [1, 2]);
+      assert.deepEqual(versions, [1, 2, 3]);
       const columns = store.database
         .prepare('SELECT name FROM pragma_table_info(?)')
         .pluck()
@@ -146,6 +146,52 @@ test('a new stream gets its row once; later appends do not rewrite it', async ()
       assert.equal(changes() - before, 1);
       assert.equal((await store.streamState('s')).revision, 1);
       assert.equal(store.database.prepare('SELECT count(*) FROM ef_streams').pluck().get(), 1);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A version-2 file from before the runtime's tables were versioned: the command log and the
+ * checkpoints were created by their adapters, outside `ef_schema_version`, and hold data.
+ */
+const writeVersion2FileWithRuntimeTables = (path: string): void => {
+  const store = createSqliteStore({ path });
+  store.database.exec('DELETE FROM ef_schema_version WHERE version = 3');
+  store.database.exec('DROP TABLE ef_snapshots');
+  store.database
+    .prepare(
+      `INSERT INTO ef_commands (seq, command_id, partition_key, partition_no, type, payload, metadata,
+         fingerprint, status, accepted_at) VALUES (1, 'c-1', 'k', 0, 'T', '{}', '{}', 'f', 'accepted', 'now')`,
+    )
+    .run();
+  store.database.prepare("INSERT INTO ef_projection_checkpoints VALUES ('view', 7, 1)").run();
+  store.database.close();
+};
+
+test('version 3 versions the runtime tables and keeps what an unversioned file already holds', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'eventfold-sqlite-migrate-v3-'));
+  const path = join(dir, 'events.db');
+  try {
+    writeVersion2FileWithRuntimeTables(path);
+    const store = createSqliteStore({ path });
+    try {
+      const versions = store.database.prepare('SELECT version FROM ef_schema_version').pluck().all();
+      assert.deepEqual(versions, [1, 2, 3]);
+      const tables = store.database
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ef_%' ORDER BY name")
+        .pluck()
+        .all();
+      for (const table of ['ef_commands', 'ef_command_keys', 'ef_projection_checkpoints', 'ef_snapshots'])
+        assert.ok(tables.includes(table), `${table} exists`);
+      assert.equal(
+        store.database.prepare("SELECT status FROM ef_commands WHERE command_id = 'c-1'").pluck().get(),
+        'accepted',
+      );
+      assert.equal(store.database.prepare('SELECT position FROM ef_projection_checkpoints').pluck().get(), 7);
     } finally {
       await store.close();
     }

@@ -1,6 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { ValidationError } from '../../core/errors.js';
 import type { SqliteDurability } from '../store/types.js';
+import { CREATE_CHECKPOINTS } from './checkpoints.js';
+import { COMMAND_LOG_SCHEMA } from './command-log.js';
+import { CREATE_SNAPSHOTS } from './snapshots.js';
 
 /**
  * Version 1 of the event store schema. Every statement is idempotent (`IF NOT EXISTS`) so a
@@ -58,10 +61,22 @@ export const SCHEMA_V2 = `
 ALTER TABLE ef_streams DROP COLUMN revision;
 `;
 
+/**
+ * Version 3: the tables of the runtime's SQLite adapters (command log, projection checkpoints,
+ * snapshots), which live in the store's file so their writes commit with the events. Until now each
+ * adapter created its tables itself, outside the versioned schema; `IF NOT EXISTS` keeps a file from
+ * that time exactly as it is (including the command log's earlier layout, which the statements fit).
+ */
+export const SCHEMA_V3 = `${COMMAND_LOG_SCHEMA};
+${CREATE_CHECKPOINTS};
+${CREATE_SNAPSHOTS};
+`;
+
 /** Ordered migrations; a database records the versions it has applied in `ef_schema_version`. */
 export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: SCHEMA_V2 },
+  { version: 3, sql: SCHEMA_V3 },
 ];
 
 const SCHEMA_VERSION_TABLE = `
