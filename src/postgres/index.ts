@@ -17,6 +17,7 @@ export type {
 export { createPostgresProjectionOwnership } from './projection-locks.js';
 export type { Migration, MigrationReport } from './schema/migrations.js';
 export { LATEST_VERSION } from './schema/migrations.js';
+export { createPostgresSnapshotStore } from './snapshots.js';
 export { createPostgresStore } from './store/store.js';
 export type {
   PostgresConnection,

@@ -37,6 +37,7 @@ export interface SchemaNames {
   readonly migrations: string;
   readonly checkpoints: string;
   readonly commands: string;
+  readonly snapshots: string;
   /** LISTEN/NOTIFY channel of the command log (raw text, like `channel`). */
   readonly commandChannel: string;
   readonly appendBatch: string;
@@ -59,6 +60,7 @@ export const schemaNames = (schema: string): SchemaNames => {
     migrations: `${q}.schema_migrations`,
     checkpoints: `${q}.projection_checkpoints`,
     commands: `${q}.commands`,
+    snapshots: `${q}.snapshots`,
     commandChannel: `eventfold-commands:${schema}`.slice(0, MAX_IDENTIFIER_LENGTH),
     appendBatch: `${q}.append_batch`,
     channel: `eventfold:${schema}`.slice(0, MAX_IDENTIFIER_LENGTH),

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { quoteIdent, type SchemaNames } from '../sql.js';
 import { v1Initial } from './v1-initial.js';
 import { v2Runtime } from './v2-runtime.js';
+import { v3Snapshots } from './v3-snapshots.js';
 
 /** One schema change. Versions only grow; a released migration is never edited, a new one is added. */
 export interface Migration {
@@ -14,6 +15,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: v1Initial },
   { version: 2, name: 'runtime', sql: v2Runtime },
+  { version: 3, name: 'snapshots', sql: v3Snapshots },
 ];
 
 /** Version of the newest migration this library knows. */

@@ -55,7 +55,7 @@ export type PostgresStoreOptions = PostgresConnection &
     readonly maxBatchSize?: number;
     /** Group commits sent before the previous one is answered (pipelining). Defaults to 1. */
     readonly maxBatchesInFlight?: number;
-    /** Where connection trouble is reported  Silent when absent. */
+    /** Where connection trouble is reported. Silent when absent. */
     readonly logger?: Logger;
   };
 
