@@ -4,6 +4,12 @@
  */
 
 export type {
+  EventStoreContractBackend,
+  EventStoreContractHandle,
+} from './contracts/event-store/index.js';
+/** The event store contract suite: one call proves an `EventStore` adapter (node:test). */
+export { describeEventStoreContract } from './contracts/event-store/index.js';
+export type {
   DeciderSpec,
   DeciderThen,
   DeciderWhen,

@@ -1,11 +1,11 @@
 import { createMemoryStore } from 'eventfold';
-import { sharedViewsBackend } from './conformance/shared-views.js';
-import { describeEventStoreConformance } from './conformance.js';
+import { describeEventStoreContract } from 'eventfold/testing';
+import { sharedViewsBackend } from './shared-views.js';
 
-describeEventStoreConformance({
+describeEventStoreContract({
   name: 'memory',
-  create: async (options) => ({ store: createMemoryStore(options), dispose: async () => {} }),
+  create: async (options) => ({ store: createMemoryStore(options) }),
 });
 
 // The same memory store behind several views also runs the restart and cross-instance tests.
-describeEventStoreConformance(sharedViewsBackend('memory (shared views)', createMemoryStore));
+describeEventStoreContract(sharedViewsBackend('memory (shared views)', createMemoryStore));

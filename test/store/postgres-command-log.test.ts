@@ -10,7 +10,7 @@ import {
 } from 'eventfold/postgres';
 import { describeCommandLogContract } from '../../src/queue/command-log-contract.test-support.js';
 import type { Backend } from '../../src/queue/counter.test-support.js';
-import { until } from './conformance/support.js';
+import { until } from '../../src/testing/contracts/event-store/support.js';
 import { openSchema } from './postgres-support.js';
 
 const childScript = fileURLToPath(new URL('./postgres-lease-child.ts', import.meta.url));

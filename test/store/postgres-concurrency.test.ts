@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isConcurrencyError, type RecordedEvent } from 'eventfold';
 import type { PostgresEventStore } from 'eventfold/postgres';
-import { gate, until } from './conformance/support.js';
+import { gate, until } from '../../src/testing/contracts/event-store/support.js';
 import { adminQuery, openSchema } from './postgres-support.js';
 
 const WRITERS = 8;

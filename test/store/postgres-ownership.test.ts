@@ -7,7 +7,7 @@ import {
   createPostgresTarget,
   type PostgresEventStore,
 } from 'eventfold/postgres';
-import { until } from './conformance/support.js';
+import { until } from '../../src/testing/contracts/event-store/support.js';
 import { appliedByNode } from './postgres-ownership-support.js';
 import { adminQuery, openSchema } from './postgres-support.js';
 

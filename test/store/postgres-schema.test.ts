@@ -4,7 +4,7 @@ import { createPostgresStore, LATEST_VERSION, migratePostgres } from 'eventfold/
 import pg from 'pg';
 import { v1Initial } from '../../src/postgres/schema/v1-initial.js';
 import { schemaNames } from '../../src/postgres/sql.js';
-import { until } from './conformance/support.js';
+import { until } from '../../src/testing/contracts/event-store/support.js';
 import { adminQuery, DATABASE_URL, dropSchema, freshSchemaName, openSchema } from './postgres-support.js';
 
 /** Every migration version, in order. */

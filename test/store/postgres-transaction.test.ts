@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isConcurrencyError, type RecordedEvent } from 'eventfold';
-import { until } from './conformance/support.js';
+import { until } from '../../src/testing/contracts/event-store/support.js';
 import { openSchema } from './postgres-support.js';
 
 const withSchema = async (work: (schema: ReturnType<typeof openSchema>) => Promise<void>): Promise<void> => {

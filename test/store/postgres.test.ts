@@ -1,11 +1,15 @@
 import type { EventStore, StoreOptions } from 'eventfold';
-import { type ConformanceBackend, describeEventStoreConformance, type StoreHandle } from './conformance.js';
+import {
+  describeEventStoreContract,
+  type EventStoreContractBackend,
+  type EventStoreContractHandle,
+} from 'eventfold/testing';
 import { openSchema } from './postgres-support.js';
 
 // Each conformance test runs in a schema of its own; reopen and openAnother use new pools on it.
-const backend: ConformanceBackend = {
+const backend: EventStoreContractBackend = {
   name: 'postgres',
-  create: async (options?: StoreOptions): Promise<StoreHandle> => {
+  create: async (options?: StoreOptions): Promise<EventStoreContractHandle> => {
     const schema = openSchema(options);
     let current: EventStore = schema.open();
     return {
@@ -21,4 +25,4 @@ const backend: ConformanceBackend = {
   },
 };
 
-describeEventStoreConformance(backend);
+describeEventStoreContract(backend);

@@ -5,7 +5,7 @@
  * backend depends on them.
  */
 import { type EventStore, StoreClosedError, type StoreOptions, type Subscription } from 'eventfold';
-import type { ConformanceBackend, StoreHandle } from '../conformance.js';
+import type { EventStoreContractBackend, EventStoreContractHandle } from 'eventfold/testing';
 
 const createView = (shared: EventStore): EventStore => {
   let closed = false;
@@ -43,9 +43,9 @@ const createView = (shared: EventStore): EventStore => {
 export const sharedViewsBackend = (
   name: string,
   createStore: (options?: StoreOptions) => EventStore,
-): ConformanceBackend => ({
+): EventStoreContractBackend => ({
   name,
-  create: async (options): Promise<StoreHandle> => {
+  create: async (options): Promise<EventStoreContractHandle> => {
     const shared = createStore(options);
     const views: EventStore[] = [];
     const view = (): EventStore => {

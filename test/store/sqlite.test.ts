@@ -15,9 +15,13 @@ import {
   type StoreOptions,
 } from 'eventfold';
 import { createSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from 'eventfold/sqlite';
+import {
+  describeEventStoreContract,
+  type EventStoreContractBackend,
+  type EventStoreContractHandle,
+} from 'eventfold/testing';
 import { tagWalkSql, typeWalkSql } from '../../src/sqlite/store/query-sql.js';
 import { SQL } from '../../src/sqlite/store/statements.js';
-import { type ConformanceBackend, describeEventStoreConformance, type StoreHandle } from './conformance.js';
 
 const isStoreClosedError = (error: unknown): boolean =>
   isEventfoldError(error) && error.code === 'STORE_CLOSED';
@@ -51,9 +55,9 @@ const openFile = async (options: Partial<SqliteStoreOptions> = {}) => {
   };
 };
 
-const backend: ConformanceBackend = {
+const backend: EventStoreContractBackend = {
   name: 'sqlite',
-  create: async (options?: StoreOptions): Promise<StoreHandle> => {
+  create: async (options?: StoreOptions): Promise<EventStoreContractHandle> => {
     const file = await openFile(options);
     let current: EventStore = file.open();
     return {
@@ -69,7 +73,7 @@ const backend: ConformanceBackend = {
   },
 };
 
-describeEventStoreConformance(backend);
+describeEventStoreContract(backend);
 
 const withFile = async (
   work: (file: Awaited<ReturnType<typeof openFile>>) => Promise<void>,

@@ -1,8 +1,9 @@
 /** append: atomicity, revisions, positions, the envelope, and every expectedRevision form. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type ExpectedRevision, isConcurrencyError } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import { isConcurrencyError } from '../../../core/errors.js';
+import type { ExpectedRevision } from '../../../core/store.js';
+import type { EventStoreContractBackend } from './support.js';
 import {
   assertIncreasing,
   counterIds,
@@ -15,7 +16,7 @@ import {
   withStore,
 } from './support.js';
 
-export const describeAppend = (backend: ConformanceBackend): void => {
+export const describeAppend = (backend: EventStoreContractBackend): void => {
   describe('append', () => {
     test('stores several events atomically with revisions from 0 and positions from 1', () =>
       withStore(backend, async ({ store }) => {

@@ -1,15 +1,10 @@
 /** Bad input: every malformed call fails with a typed error and leaves the store unchanged. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  type AppendOptions,
-  type EventStore,
-  isSerializationError,
-  isValidationError,
-  type NewEvent,
-  type Query,
-} from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import type { NewEvent } from '../../../core/envelope.js';
+import { isSerializationError, isValidationError } from '../../../core/errors.js';
+import type { AppendOptions, EventStore, Query } from '../../../core/store.js';
+import type { EventStoreContractBackend } from './support.js';
 import { ev, evs, rejectsWith, subscribeOutcome, withStore } from './support.js';
 
 /** Lets a test pass values the types forbid, as an untyped caller would. */
@@ -118,7 +113,7 @@ const badQueries: ReadonlyArray<[string, unknown]> = [
   ['a string', 'A'],
 ];
 
-export const describeBadInput = (backend: ConformanceBackend): void => {
+export const describeBadInput = (backend: EventStoreContractBackend): void => {
   describe('bad input', () => {
     for (const [name, guard, call] of badAppends)
       test(`append with ${name} fails typed and stores nothing`, () =>

@@ -1,8 +1,10 @@
 /** close(): every later operation fails with StoreClosedError, and subscriptions stop. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type EventStore, isEventfoldError, type RecordedEvent, type StoreClosedError } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import type { RecordedEvent } from '../../../core/envelope.js';
+import { isEventfoldError, type StoreClosedError } from '../../../core/errors.js';
+import type { EventStore } from '../../../core/store.js';
+import type { EventStoreContractBackend } from './support.js';
 import { evs, rejectsWith, settles, subscribeOutcome, until, withStore } from './support.js';
 
 const isStoreClosed = (error: unknown): error is StoreClosedError =>
@@ -22,7 +24,7 @@ const operations: ReadonlyArray<[string, (store: EventStore) => Promise<unknown>
   ['subscribe', async (store) => subscribeOutcome(store, { onEvents: () => undefined })],
 ];
 
-export const describeClose = (backend: ConformanceBackend): void => {
+export const describeClose = (backend: EventStoreContractBackend): void => {
   describe('close', () => {
     for (const [name, operation] of operations)
       test(`${name} after close fails with StoreClosedError`, () =>

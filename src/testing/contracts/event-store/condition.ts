@@ -1,13 +1,14 @@
 /** Query semantics and the Dynamic Consistency Boundary conditional append. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isConcurrencyError, isConditionFailedError, type Query } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import { isConcurrencyError, isConditionFailedError } from '../../../core/errors.js';
+import type { Query } from '../../../core/store.js';
+import type { EventStoreContractBackend } from './support.js';
 import { ev, positions, rejectsWith, seedQueryData, withStore } from './support.js';
 
 type Seeded = Awaited<ReturnType<typeof seedQueryData>>;
 
-export const describeQueries = (backend: ConformanceBackend): void => {
+export const describeQueries = (backend: EventStoreContractBackend): void => {
   describe('query semantics (readByQuery)', () => {
     const cases: ReadonlyArray<[string, Query, (p: Seeded) => number[]]> = [
       ['one type', { types: ['A'] }, (p) => [p.p1, p.p3]],

@@ -1,11 +1,11 @@
 /** Idempotency: a repeated append (same event ids) stores nothing; a conflicting reuse is an error. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isDuplicateEventIdError, isValidationError } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import { isDuplicateEventIdError, isValidationError } from '../../../core/errors.js';
+import type { EventStoreContractBackend } from './support.js';
 import { ev, rejectsWith, withStore } from './support.js';
 
-export const describeIdempotency = (backend: ConformanceBackend): void => {
+export const describeIdempotency = (backend: EventStoreContractBackend): void => {
   describe('idempotency', () => {
     const batch = [ev('A', { n: 1 }, { id: 'id-1' }), ev('B', { n: 2 }, { id: 'id-2' })];
 

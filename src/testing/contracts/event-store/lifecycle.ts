@@ -1,11 +1,11 @@
 /** Stream lifecycle: soft delete, truncation, maxCount, maxAge and custom metadata. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isConcurrencyError } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import { isConcurrencyError } from '../../../core/errors.js';
+import type { EventStoreContractBackend } from './support.js';
 import { ev, evs, manualClock, rejectsWith, revisions, withStore } from './support.js';
 
-export const describeLifecycle = (backend: ConformanceBackend): void => {
+export const describeLifecycle = (backend: EventStoreContractBackend): void => {
   describe('stream lifecycle', () => {
     describe('soft delete', () => {
       test('the stream reads empty and deleted, its events stay in the global log', () =>

@@ -1,8 +1,9 @@
 /** Payloads: size and characters round-trip exactly, and stored events cannot be changed by callers. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { JsonObject, RecordedEvent } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import type { RecordedEvent } from '../../../core/envelope.js';
+import type { JsonObject } from '../../../core/json.js';
+import type { EventStoreContractBackend } from './support.js';
 import { ev, until, withStore } from './support.js';
 
 const unicode: JsonObject = {
@@ -27,7 +28,7 @@ const numbers: JsonObject = {
   nested: { empty: {}, list: [], deep: [[[{ x: 1 }]]] },
 };
 
-export const describePayloads = (backend: ConformanceBackend): void => {
+export const describePayloads = (backend: EventStoreContractBackend): void => {
   describe('payloads', () => {
     test('a 1 MB payload round-trips through every read and a subscription', () =>
       withStore(backend, async ({ store }) => {

@@ -1,8 +1,10 @@
 /** Races: optimistic concurrency and DCB under concurrent writers, and a live reader among them. */
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
-import { type EventStore, isConcurrencyError, isConditionFailedError, type RecordedEvent } from 'eventfold';
-import type { ConformanceBackend, StoreHandle } from '../conformance.js';
+import type { RecordedEvent } from '../../../core/envelope.js';
+import { isConcurrencyError, isConditionFailedError } from '../../../core/errors.js';
+import type { EventStore } from '../../../core/store.js';
+import type { EventStoreContractBackend, EventStoreContractHandle } from './support.js';
 import {
   assertIncreasing,
   ev,
@@ -18,7 +20,10 @@ import {
 const RACERS = 12;
 
 /** Writers spread over the handle's store and, when supported, two more independent instances. */
-const writerStores = async (handle: StoreHandle, crossInstance: boolean): Promise<EventStore[]> => {
+const writerStores = async (
+  handle: EventStoreContractHandle,
+  crossInstance: boolean,
+): Promise<EventStore[]> => {
   if (!crossInstance || !handle.openAnother) return [handle.store];
   return [handle.store, await handle.openAnother(), await handle.openAnother()];
 };
@@ -35,7 +40,7 @@ const settle = async <T>(attempts: readonly Promise<T>[]) => {
 /** `RACERS` appends of one event to one stream, all expecting the same revision. */
 const raceExpectedRevision =
   (given: number, expectedRevision: number | 'no-stream') =>
-  async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+  async (handle: EventStoreContractHandle, crossInstance: boolean): Promise<void> => {
     const { store } = handle;
     if (given > 0) await store.append('contested', evs(given));
     const writers = await writerStores(handle, crossInstance);
@@ -62,7 +67,7 @@ const raceExpectedRevision =
   };
 
 /** Appends with `any` never lose an update nor share a revision. */
-const raceAny = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+const raceAny = async (handle: EventStoreContractHandle, crossInstance: boolean): Promise<void> => {
   const { store } = handle;
   const writers = await writerStores(handle, crossInstance);
   const results = await Promise.all(
@@ -85,7 +90,7 @@ const raceAny = async (handle: StoreHandle, crossInstance: boolean): Promise<voi
 };
 
 /** The same append sent concurrently (a client retrying): stored once, every caller gets it. */
-const raceRepeat = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+const raceRepeat = async (handle: EventStoreContractHandle, crossInstance: boolean): Promise<void> => {
   const { store } = handle;
   const writers = await writerStores(handle, crossInstance);
   const batch = [ev('Paid', { amount: 5 }, { id: 'pay-1' }), ev('Receipted', {}, { id: 'receipt-1' })];
@@ -104,7 +109,7 @@ const raceRepeat = async (handle: StoreHandle, crossInstance: boolean): Promise<
   assert.equal((await store.readAll()).length, 2);
 };
 
-const raceCondition = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+const raceCondition = async (handle: EventStoreContractHandle, crossInstance: boolean): Promise<void> => {
   const { store } = handle;
   await store.append('truck-T7', [ev('TruckRegistered', {}, { tags: ['truck:T7'] })]);
   await store.append('noise', [ev('TruckRegistered', {}, { tags: ['truck:T8'] })]);
@@ -134,8 +139,8 @@ const raceCondition = async (handle: StoreHandle, crossInstance: boolean): Promi
 
 const crossInstance = async (
   t: TestContext,
-  backend: ConformanceBackend,
-  race: (handle: StoreHandle, crossInstance: boolean) => Promise<void>,
+  backend: EventStoreContractBackend,
+  race: (handle: EventStoreContractHandle, crossInstance: boolean) => Promise<void>,
 ): Promise<void> => {
   await withStore(backend, async (handle) => {
     if (requireCapability(t, handle.openAnother, 'openAnother')) await race(handle, true);
@@ -147,7 +152,10 @@ const crossInstance = async (
  * position order — the "in-flight transaction" hazard: a reader that moves past a position
  * while a lower one is still uncommitted skips it forever.
  */
-const liveReaderAmongWriters = async (handle: StoreHandle, crossInstance: boolean): Promise<void> => {
+const liveReaderAmongWriters = async (
+  handle: EventStoreContractHandle,
+  crossInstance: boolean,
+): Promise<void> => {
   const { store } = handle;
   const WRITERS = 8;
   const EVENTS_PER_WRITER = 200;
@@ -201,9 +209,11 @@ const liveReaderAmongWriters = async (handle: StoreHandle, crossInstance: boolea
   }
 };
 
-export const describeRaces = (backend: ConformanceBackend): void => {
+export const describeRaces = (backend: EventStoreContractBackend): void => {
   describe('races', () => {
-    const races: ReadonlyArray<[string, (handle: StoreHandle, crossInstance: boolean) => Promise<void>]> = [
+    const races: ReadonlyArray<
+      [string, (handle: EventStoreContractHandle, crossInstance: boolean) => Promise<void>]
+    > = [
       [`${RACERS} appends expecting the same revision: exactly one wins`, raceExpectedRevision(1, 0)],
       [
         `${RACERS} appends creating the same stream (no-stream): exactly one wins`,

@@ -1,10 +1,10 @@
 /** Reads: a stream both ways, the global log, the head and the stream state. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ConformanceBackend } from '../conformance.js';
+import type { EventStoreContractBackend } from './support.js';
 import { evs, positions, revisions, withStore } from './support.js';
 
-export const describeReads = (backend: ConformanceBackend): void => {
+export const describeReads = (backend: EventStoreContractBackend): void => {
   describe('reads', () => {
     test('an unknown stream reads empty and has revision -1', () =>
       withStore(backend, async ({ store }) => {

@@ -1,8 +1,9 @@
 /** Restart: a durable backend keeps everything across close and reopen. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EventStore, RecordedEvent } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import type { RecordedEvent } from '../../../core/envelope.js';
+import type { EventStore } from '../../../core/store.js';
+import type { EventStoreContractBackend } from './support.js';
 import { ev, evs, readWholeLog, requireCapability, revisions, until, withStore } from './support.js';
 
 const snapshot = async (store: EventStore) => ({
@@ -12,7 +13,7 @@ const snapshot = async (store: EventStore) => ({
   states: await Promise.all(['s', 'other', 'gone', 'meta-only'].map((id) => store.streamState(id))),
 });
 
-export const describeRestart = (backend: ConformanceBackend): void => {
+export const describeRestart = (backend: EventStoreContractBackend): void => {
   describe('restart', () => {
     test('keeps events, positions, metadata, truncation and deletions', (t) =>
       withStore(backend, async (handle) => {

@@ -1,11 +1,11 @@
 /** Subscriptions: checkpoint, catch-up then live, filter, stop, failures and back-pressure. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RecordedEvent } from 'eventfold';
-import type { ConformanceBackend } from '../conformance.js';
+import type { RecordedEvent } from '../../../core/envelope.js';
+import type { EventStoreContractBackend } from './support.js';
 import { assertIncreasing, ev, evs, gate, positions, settles, until, withStore, witness } from './support.js';
 
-export const describeSubscriptions = (backend: ConformanceBackend): void => {
+export const describeSubscriptions = (backend: EventStoreContractBackend): void => {
   describe('subscriptions', () => {
     test('catches up, reports it, then follows live appends', () =>
       withStore(backend, async ({ store }) => {

@@ -1,13 +1,45 @@
-/** Helpers shared by the parts of the conformance suite. */
+/** The types and helpers shared by the parts of the event store contract. */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import type { EventStore, NewEvent, RecordedEvent, StoreOptions, SubscribeOptions } from 'eventfold';
-import type { ConformanceBackend, StoreHandle } from '../conformance.js';
+import type { NewEvent, RecordedEvent } from '../../../core/envelope.js';
+import type { EventStore, SubscribeOptions } from '../../../core/store.js';
+import type { StoreOptions } from '../../../shared/options.js';
+
+/** One test's store, plus what the backend can do with the data behind it. */
+export interface EventStoreContractHandle {
+  readonly store: EventStore;
+  /**
+   * Closes the store and opens a new one on the same data. Leave it out for a non-durable
+   * backend: the restart tests are then skipped.
+   */
+  readonly reopen?: () => Promise<EventStore>;
+  /**
+   * Opens a second, independent store on the same data (another connection or process view).
+   * Leave it out when unsupported: the cross-instance tests are then skipped.
+   */
+  readonly openAnother?: () => Promise<EventStore>;
+  /**
+   * Closes every store opened through this handle and deletes its data. It must tolerate stores
+   * the test already closed. Optional: the contract closes `store` itself after each test.
+   */
+  readonly dispose?: () => Promise<void>;
+}
+
+/** A backend under test: its name and a factory of fresh stores. */
+export interface EventStoreContractBackend {
+  /** Shown in the suite's name: `event store contract: <name>`. */
+  readonly name: string;
+  /**
+   * A fresh, empty store owned by one test. `options` (clock, id generator…) must reach the
+   * store: the contract passes a manual clock to test `maxAge` and append times.
+   */
+  readonly create: (options?: StoreOptions) => Promise<EventStoreContractHandle>;
+}
 
 /** Runs `work` on a fresh store and disposes of it afterwards, pass or fail. */
 export const withStore = async (
-  backend: ConformanceBackend,
-  work: (handle: StoreHandle) => Promise<void>,
+  backend: EventStoreContractBackend,
+  work: (handle: EventStoreContractHandle) => Promise<void>,
   options?: StoreOptions,
 ): Promise<void> => {
   const handle = await backend.create(options);
@@ -17,7 +49,7 @@ export const withStore = async (
     // Closing first stops subscriptions a failed assertion left running (their poll timers would
     // keep the test process alive), also on backends whose dispose does not close the store.
     await handle.store.close().catch(() => undefined);
-    await handle.dispose();
+    await handle.dispose?.();
   }
 };
 
