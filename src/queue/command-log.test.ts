@@ -1,4 +1,4 @@
-import { describeCommandLogContract } from './command-log-contract.test-support.js';
+import { describeCommandLogContract } from 'eventfold/testing';
 import { backends } from './counter.test-support.js';
 
-for (const { name, open } of backends) describeCommandLogContract(name, open);
+for (const { name, open } of backends) describeCommandLogContract({ name, create: open });

@@ -8,9 +8,11 @@ import { createSqliteStore, type SqliteEventStore } from 'eventfold/sqlite';
 import { type QueuedCommandOptions, queuedCommand } from '../commands/queued.js';
 import { createMemoryCommandLog } from '../memory/command-log.js';
 import { createSqliteCommandLog } from '../sqlite/command-log.js';
+import { type AddCommand, add, counterStream } from '../testing/contracts/command-log/support.js';
 import type { CommandLog, QueuedCommandHandler } from './types.js';
 
-export type AddCommand = Message<'Add', { counterId: string; amount: number }>;
+// The command log contract ships in eventfold/testing and owns the sample command.
+export { type AddCommand, add, counterStream };
 export type AddedEvent = Message<'Added', { amount: number; total: number }>;
 
 /** A counter that refuses to exceed 100: rejection code LIMIT_EXCEEDED. */
@@ -22,8 +24,6 @@ export const counter: Decider<AddCommand, AddedEvent, { readonly total: number }
       ? reject('LIMIT_EXCEEDED', `counter ${command.data.counterId} would exceed 100`)
       : [{ type: 'Added', data: { amount: command.data.amount, total: state.total + command.data.amount } }],
 };
-
-export const counterStream = (counterId: string): string => `counter-${counterId}`;
 
 export type CounterState = { readonly total: number };
 
@@ -41,11 +41,6 @@ export const addHandler = (
     spec: counterSpec,
     ...(preCheck ? { preCheck } : {}),
   });
-
-export const add = (counterId: string, amount: number): AddCommand => ({
-  type: 'Add',
-  data: { counterId, amount },
-});
 
 /** A store and command log pair, with the means to reopen the same data and to clean up. */
 export interface Backend {

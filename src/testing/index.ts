@@ -4,6 +4,12 @@
  */
 
 export type {
+  CommandLogContractBackend,
+  CommandLogContractHandle,
+} from './contracts/command-log/index.js';
+/** The command log contract suite: one call proves a `CommandLog` adapter (node:test). */
+export { describeCommandLogContract } from './contracts/command-log/index.js';
+export type {
   EventStoreContractBackend,
   EventStoreContractHandle,
 } from './contracts/event-store/index.js';

@@ -8,7 +8,7 @@ import {
   type PostgresCommandLog,
   type PostgresEventStore,
 } from 'eventfold/postgres';
-import { describeCommandLogContract } from '../../src/queue/command-log-contract.test-support.js';
+import { describeCommandLogContract } from 'eventfold/testing';
 import type { Backend } from '../../src/queue/counter.test-support.js';
 import { until } from '../../src/testing/contracts/event-store/support.js';
 import { openSchema } from './postgres-support.js';
@@ -39,7 +39,7 @@ const postgresBackend = async (): Promise<Backend> => {
   return open();
 };
 
-describeCommandLogContract('postgres', postgresBackend);
+describeCommandLogContract({ name: 'postgres', create: postgresBackend });
 
 const logOn = (store: PostgresEventStore): PostgresCommandLog =>
   createPostgresCommandLog({ store, partitionCount: 16, rebalanceMs: 50 });

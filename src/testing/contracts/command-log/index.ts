@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isConcurrencyError, isIdempotencyMismatchError } from 'eventfold';
-import { add, type Backend, counterStream } from './counter.test-support.js';
-import type { CommandOutcome } from './types.js';
+import { isConcurrencyError, isIdempotencyMismatchError } from '../../../core/errors.js';
+import type { CommandOutcome } from '../../../queue/types.js';
+import { add, type CommandLogContractBackend, counterStream } from './support.js';
+
+export type { CommandLogContractBackend, CommandLogContractHandle } from './support.js';
 
 const succeeded = (
   counterId: string,
@@ -19,13 +21,23 @@ const succeeded = (
 });
 
 /**
- * The contract every `CommandLog` backend passes. A new backend (PostgreSQL) calls it with a
- * function opening a fresh store + log pair on its own data.
+ * Declares the contract every `CommandLog` adapter passes, as node:test `describe` blocks: order,
+ * dedupe by id and idempotency key, per-key offers, outcomes committed with their events, attempts,
+ * and a restart. Call it at the top level of a `*.test.ts` file; each test gets its own log:
+ *
+ *   describeCommandLogContract({
+ *     name: 'my-log',
+ *     create: async () => {
+ *       const store = createMyStore();
+ *       const log = createMyCommandLog({ store });
+ *       return { store, log, reopen: ..., dispose: () => dropMyData() };
+ *     },
+ *   });
  */
-export const describeCommandLogContract = (name: string, open: () => Promise<Backend>): void => {
-  describe(`command log contract (${name})`, () => {
+export const describeCommandLogContract = (adapter: CommandLogContractBackend): void => {
+  describe(`command log contract: ${adapter.name}`, () => {
     it('records a command as accepted, in arrival order, findable by id and key', async () => {
-      const backend = await open();
+      const backend = await adapter.create();
       try {
         const first = await backend.log.enqueue({ commandId: 'c1', partitionKey: 'a', command: add('a', 1) });
         const second = await backend.log.enqueue({
@@ -51,7 +63,7 @@ export const describeCommandLogContract = (name: string, open: () => Promise<Bac
     });
 
     it('dedupes by command id and by idempotency key; another request under them is a typed error', async () => {
-      const backend = await open();
+      const backend = await adapter.create();
       try {
         const input = { commandId: 'c1', partitionKey: 'a', command: add('a', 1), idempotencyKey: 'k' };
         await backend.log.enqueue(input);
@@ -76,7 +88,7 @@ export const describeCommandLogContract = (name: string, open: () => Promise<Bac
     });
 
     it('offers the oldest accepted command of each key, skipping excluded keys', async () => {
-      const backend = await open();
+      const backend = await adapter.create();
       try {
         for (const [id, key] of [
           ['1', 'a'],
@@ -111,7 +123,7 @@ export const describeCommandLogContract = (name: string, open: () => Promise<Bac
     });
 
     it('stores events and outcome together, and never applies a finished command again', async () => {
-      const backend = await open();
+      const backend = await adapter.create();
       try {
         await backend.log.enqueue({ commandId: 'c1', partitionKey: 'a', command: add('a', 5) });
         const done = await backend.log.complete('c1', succeeded('a', 5, 'no-stream'));
@@ -128,7 +140,7 @@ export const describeCommandLogContract = (name: string, open: () => Promise<Bac
     });
 
     it('rolls the outcome back with a conflicting append: the command stays accepted', async () => {
-      const backend = await open();
+      const backend = await adapter.create();
       try {
         await backend.log.enqueue({ commandId: 'c1', partitionKey: 'a', command: add('a', 5) });
         await backend.store.append(counterStream('a'), [{ type: 'Added', data: { amount: 1, total: 1 } }]);
@@ -151,7 +163,7 @@ export const describeCommandLogContract = (name: string, open: () => Promise<Bac
     });
 
     it('counts failed attempts and keeps the command accepted until it is marked failed', async () => {
-      const backend = await open();
+      const backend = await adapter.create();
       try {
         await backend.log.enqueue({ commandId: 'c1', partitionKey: 'a', command: add('a', 5) });
         const error = { code: 'BOOM', message: 'boom', details: [] };
@@ -170,7 +182,7 @@ export const describeCommandLogContract = (name: string, open: () => Promise<Bac
     });
 
     it('keeps accepted commands and outcomes across a reopen', async () => {
-      let backend = await open();
+      let backend = await adapter.create();
       try {
         await backend.log.enqueue({
           commandId: 'c1',
