@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InternalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import {
   type CommandRow,
@@ -114,7 +115,9 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
         ? undefined
         : repeatOf(await readByKey(input.idempotencyKey), fingerprint, input.idempotencyKey));
     if (repeat) return repeat;
-    throw new Error(`command ${input.commandId}: refused by the log but not found (concurrently removed?)`);
+    throw new InternalError(
+      `command ${input.commandId}: refused by the log but not found (concurrently removed?)`,
+    );
   };
 
   const complete = createGroupCompleter({ store, names, clock, decode, notifyPayload: `completed:${logId}` });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { StoreClosedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { type ProjectionLocks, startOwnedProjection } from '../projections/ownership.js';
 import type { ProjectionHandle, ProjectionOptions } from '../projections/types.js';
@@ -45,7 +46,7 @@ export const createPostgresProjectionOwnership = (
   };
 
   const connection = (): Promise<pg.Client> => {
-    if (closed) return Promise.reject(new Error('projection ownership is closed'));
+    if (closed) return Promise.reject(new StoreClosedError('projection ownership is closed'));
     if (client) return client;
     const candidate = new pg.Client(store.pool.options);
     const opening = candidate.connect().then(() => candidate);

@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import type { NewEvent, RecordedEvent } from '../../core/envelope.js';
-import { ConcurrencyError, ConditionFailedError, DuplicateEventIdError } from '../../core/errors.js';
+import {
+  ConcurrencyError,
+  ConditionFailedError,
+  DuplicateEventIdError,
+  InternalError,
+} from '../../core/errors.js';
 import type { AppendOptions, AppendResult } from '../../core/store.js';
 import type { ResolvedStoreOptions } from '../../shared/options.js';
 import { recordEvent, withIds } from '../../shared/record.js';
@@ -128,7 +133,7 @@ export const settleAppend = async (
     case 'duplicate-id':
       throw new DuplicateEventIdError(outcome.id);
     case undefined:
-      throw new Error('append_batch returned no result for an append');
+      throw new InternalError('append_batch returned no result for an append');
   }
 };
 
