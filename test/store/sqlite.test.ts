@@ -10,7 +10,7 @@ import {
   isConcurrencyError,
   isConditionFailedError,
   isDuplicateEventIdError,
-  isEventfoldError,
+  isStoreClosedError,
   isValidationError,
   type StoreOptions,
 } from 'eventfold';
@@ -22,9 +22,6 @@ import {
 } from 'eventfold/testing';
 import { tagWalkSql, typeWalkSql } from '../../src/sqlite/store/query-sql.js';
 import { SQL } from '../../src/sqlite/store/statements.js';
-
-const isStoreClosedError = (error: unknown): boolean =>
-  isEventfoldError(error) && error.code === 'STORE_CLOSED';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -2,13 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RecordedEvent } from '../../../core/envelope.js';
-import { isEventfoldError, type StoreClosedError } from '../../../core/errors.js';
+import { isStoreClosedError } from '../../../core/errors.js';
 import type { EventStore } from '../../../core/store.js';
 import type { EventStoreContractBackend } from './support.js';
 import { evs, rejectsWith, settles, subscribeOutcome, until, withStore } from './support.js';
-
-const isStoreClosed = (error: unknown): error is StoreClosedError =>
-  isEventfoldError(error) && error.code === 'STORE_CLOSED';
 
 const operations: ReadonlyArray<[string, (store: EventStore) => Promise<unknown>]> = [
   ['append', (store) => store.append('s', evs(1))],
@@ -31,7 +28,7 @@ export const describeClose = (backend: EventStoreContractBackend): void => {
         withStore(backend, async ({ store }) => {
           await store.append('s', evs(2));
           await store.close();
-          await rejectsWith(operation(store), isStoreClosed);
+          await rejectsWith(operation(store), isStoreClosedError);
         }));
 
     test('close is idempotent', () =>
