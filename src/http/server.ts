@@ -2,7 +2,6 @@ import { fastifySwagger } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { notFoundAnswer, toErrorAnswer } from './errors.js';
 import type { HttpServer, HttpServerOptions } from './types.js';
 
@@ -18,7 +17,7 @@ const pluginNamed = (name: string) =>
 /**
  * Builds a Fastify server with Eventfold's HTTP conventions: strict validation (unknown fields
  * refused, every offending field listed, no type coercion of bodies), the contract's error shape
- * for every failure including unknown routes, structured pino logs, OpenAPI at `/docs` and
+ * for every failure including unknown routes, structured logs (a pino logger, silent without one), OpenAPI at `/docs` and
  * `/docs/json`, `GET /health`, and an orderly `close()` running `onClose` steps.
  *
  * @example
@@ -27,7 +26,8 @@ const pluginNamed = (name: string) =>
  */
 export const createHttpServer = (options: HttpServerOptions = {}): HttpServer => {
   const app = Fastify({
-    loggerInstance: options.logger ?? pino({ level: 'silent' }),
+    // Without a logger Fastify logs nothing (its null logger), so pino is not needed to stay silent.
+    loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Fastify's defaults strip unknown fields and coerce "5" into 5: both would accept invalid
     // input silently. The contract wants them refused, with every offending field named.

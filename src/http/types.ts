@@ -1,7 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { FastifyInstance, RawReplyDefaultExpression, RawServerDefault } from 'fastify';
-import type { Logger } from 'pino';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { EventMetadata, Message } from '../core/envelope.js';
 import type { ErrorDetail } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
@@ -12,14 +16,14 @@ export type HttpServer = FastifyInstance<
   RawServerDefault,
   import('node:http').IncomingMessage,
   RawReplyDefaultExpression<RawServerDefault>,
-  Logger,
+  FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
 
 /** Options of `createHttpServer`. */
 export interface HttpServerOptions {
-  /** Structured logger; defaults to a silent pino logger. */
-  readonly logger?: Logger;
+  /** Structured logger: a pino logger, or any logger Fastify accepts. Silent without one. */
+  readonly logger?: FastifyBaseLogger;
   /** Largest accepted request body in bytes; larger bodies get `400 BODY_TOO_LARGE`. Default 1 MiB. */
   readonly bodyLimit?: number;
   /** OpenAPI document info, served at `/docs` (UI) and `/docs/json`. */
