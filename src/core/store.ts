@@ -3,7 +3,8 @@ import type { JsonObject } from './json.js';
 
 /**
  * What an append expects of its stream:
- * - a number: the revision of the stream's last event (so `0` after one event);
+ * - a number: the revision of the stream's last event (so `0` after one event), or `-1`, the
+ *   revision `streamState` and a repeat report for a stream with no live event: the same as `'no-stream'`;
  * - `'no-stream'`: the stream has no events (or was deleted);
  * - `'exists'`: the stream has at least one event;
  * - `'any'`: no check.
@@ -39,7 +40,10 @@ export interface AppendOptions {
 
 export interface AppendResult {
   readonly streamId: string;
-  /** Revision of the stream's last event after the append: pass it as the next `expectedRevision`. */
+  /**
+   * Revision of the stream's last event after the append: pass it as the next `expectedRevision`.
+   * `-1` when a repeat finds the stream soft-deleted since (no live event), which expects `'no-stream'`.
+   */
   readonly nextExpectedRevision: number;
   /** Global position of the last appended event. */
   readonly position: number;

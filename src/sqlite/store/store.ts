@@ -4,7 +4,7 @@ import { StoreClosedError, ValidationError } from '../../core/errors.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
 import type { StreamMetadata } from '../../core/store.js';
 import { createAppendSignal } from '../../shared/append-signal.js';
-import { checkExpectedRevision } from '../../shared/expected-revision.js';
+import { acceptNoLiveRevision, checkExpectedRevision } from '../../shared/expected-revision.js';
 import { resolveStoreOptions } from '../../shared/options.js';
 import { validateStreamMetadata } from '../../shared/stream-visibility.js';
 import { validateExpectedRevision, validateRevision, validateStreamId } from '../../shared/validate.js';
@@ -184,7 +184,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     deleteStream: async (streamId, deleteOptions = {}) => {
       ensureOpen();
       validateStreamId(streamId);
-      const expected = validateExpectedRevision(deleteOptions.expectedRevision);
+      const expected = validateExpectedRevision(acceptNoLiveRevision(deleteOptions)?.expectedRevision);
       await writer.enqueue(() => {
         const row = statements.streamRow.get(streamId);
         const conflict = checkExpectedRevision(streamId, expected, liveRevision(row));

@@ -77,7 +77,8 @@ const badAppends: ReadonlyArray<[string, Guard, (store: EventStore) => Promise<u
   ],
   ...(
     [
-      ['a negative expectedRevision', -1],
+      // -1 is the revision of a stream with no live event, accepted as 'no-stream'.
+      ['an expectedRevision below -1', -2],
       ['a fractional expectedRevision', 0.5],
       ['an unknown expectedRevision keyword', 'latest'],
       ['a numeric-string expectedRevision', '0'],

@@ -1,7 +1,7 @@
 /** Idempotency: a repeated append (same event ids) stores nothing; a conflicting reuse is an error. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isDuplicateEventIdError, isValidationError } from '../../../core/errors.js';
+import { isConcurrencyError, isDuplicateEventIdError, isValidationError } from '../../../core/errors.js';
 import type { EventStoreContractBackend } from './support.js';
 import { ev, rejectsWith, withStore } from './support.js';
 
@@ -37,6 +37,26 @@ export const describeIdempotency = (backend: EventStoreContractBackend): void =>
           (await store.readStream('s')).map((event) => event.type),
           ['A', 'B', 'C'],
         );
+      }));
+
+    test('a repeat on a soft-deleted stream returns a nextExpectedRevision that append accepts back', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', batch, { expectedRevision: 'no-stream' });
+        await store.deleteStream('s');
+        const again = await store.append('s', batch);
+        assert.equal(again.duplicate, true);
+        // No live event: the same -1 that streamState reports, which expects what 'no-stream' does.
+        assert.equal(again.nextExpectedRevision, -1);
+        assert.equal((await store.streamState('s')).revision, again.nextExpectedRevision);
+        const next = await store.append('s', [ev('C', {})], { expectedRevision: again.nextExpectedRevision });
+        assert.equal(next.nextExpectedRevision, 2);
+        await rejectsWith(
+          store.append('s', [ev('D', {})], { expectedRevision: -1 }),
+          isConcurrencyError,
+          (error) => assert.equal(error.actual, 2),
+        );
+        await store.deleteStream('never-written', { expectedRevision: -1 });
+        await rejectsWith(store.deleteStream('s', { expectedRevision: -1 }), isConcurrencyError);
       }));
 
     test('a repeat of a single event of an earlier append is a duplicate', () =>
