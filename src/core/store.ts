@@ -98,6 +98,12 @@ export interface SubscribeOptions {
   readonly onEvents: (events: readonly RecordedEvent[]) => void | Promise<void>;
   /** Called once caught up with the head of the log (and again after each later catch-up). */
   readonly onCaughtUp?: (position: number) => void;
+  /**
+   * Stop once caught up instead of staying live: every event up to the head as it stood when the
+   * subscription caught up is delivered (including appends made while it caught up), `onCaughtUp`
+   * is called, then `done` resolves. For rebuilds, scripts and one-shot exports. Defaults to false.
+   */
+  readonly stopWhenCaughtUp?: boolean;
   /** Called when the handler or the store fails; the subscription has stopped. */
   readonly onError?: (error: unknown) => void;
 }
@@ -107,7 +113,7 @@ export interface Subscription {
   readonly position: () => number;
   /** Stops reading; resolves when the handler is no longer running. */
   readonly stop: () => Promise<void>;
-  /** Settles when the subscription stops: resolves on `stop()`, rejects on error. */
+  /** Settles when the subscription stops: resolves on `stop()` or, with `stopWhenCaughtUp`, once caught up; rejects on error. */
   readonly done: Promise<void>;
 }
 

@@ -20,7 +20,8 @@ const DEFAULT_BATCH_SIZE = 1000;
 /**
  * Catch-up-then-live subscription shared by every backend: read a batch after the checkpoint,
  * hand it to the handler, repeat; when a read comes back empty, wait for an append signal or the
- * poll interval. Order is global position; each event is delivered once per subscription.
+ * poll interval. Order is global position; each event is delivered once per subscription. With
+ * `stopWhenCaughtUp` the first empty read ends the loop and `done` resolves.
  */
 export const startSubscription = (source: SubscriptionSource, options: SubscribeOptions): Subscription => {
   let position = validatePosition('after', options.after ?? 0);
@@ -39,6 +40,9 @@ export const startSubscription = (source: SubscriptionSource, options: Subscribe
           caughtUp = true;
           options.onCaughtUp?.(position);
         }
+        // An empty read is the head as this subscription can see it: a catch-up-only reader
+        // (a rebuild, a script, a test) ends here instead of waiting for appends.
+        if (options.stopWhenCaughtUp === true) return;
         await source.signal.wait(seen, source.pollIntervalMs, aborter.signal);
         continue;
       }

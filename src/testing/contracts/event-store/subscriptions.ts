@@ -29,6 +29,87 @@ export const describeSubscriptions = (backend: EventStoreContractBackend): void 
         await settles(subscription.done, 'done');
       }));
 
+    describe('stopWhenCaughtUp', () => {
+      test('delivers everything after the checkpoint, reports the catch-up, then resolves done', () =>
+        withStore(backend, async ({ store }) => {
+          const first = await store.append('s', evs(3));
+          const second = await store.append('t', evs(4));
+          const seen: RecordedEvent[] = [];
+          const caughtUp: number[] = [];
+          const subscription = store.subscribe({
+            after: (first.events[0] as RecordedEvent).position,
+            batchSize: 2,
+            stopWhenCaughtUp: true,
+            onEvents: (events) => void seen.push(...events),
+            onCaughtUp: (position) => void caughtUp.push(position),
+          });
+          await settles(subscription.done, 'done once caught up');
+          assert.deepEqual(seen, [...first.events.slice(1), ...second.events]);
+          assert.deepEqual(caughtUp, [second.position]);
+          assert.equal(subscription.position(), second.position);
+          await store.append('u', evs(1));
+          await settles(subscription.stop(), 'stop() after the end');
+          assert.equal(seen.length, 6, 'nothing is delivered after the end');
+        }));
+
+      test('on an empty store resolves done at once, caught up at 0', () =>
+        withStore(backend, async ({ store }) => {
+          const caughtUp: number[] = [];
+          const subscription = store.subscribe({
+            stopWhenCaughtUp: true,
+            onEvents: () => assert.fail('nothing to deliver'),
+            onCaughtUp: (position) => void caughtUp.push(position),
+          });
+          await settles(subscription.done, 'done');
+          assert.deepEqual(caughtUp, [0]);
+          assert.equal(subscription.position(), 0);
+        }));
+
+      test('also delivers what was appended while it caught up', () =>
+        withStore(backend, async ({ store }) => {
+          const stored = await store.append('s', evs(2));
+          const seen: RecordedEvent[] = [];
+          let appended: readonly RecordedEvent[] = [];
+          const subscription = store.subscribe({
+            batchSize: 1,
+            stopWhenCaughtUp: true,
+            onEvents: async (events) => {
+              seen.push(...events);
+              if (appended.length === 0) appended = (await store.append('late', evs(2))).events;
+            },
+          });
+          await settles(subscription.done, 'done');
+          assert.deepEqual(seen, [...stored.events, ...appended]);
+        }));
+
+      test('with a filter, ends at the head even when the last events do not match', () =>
+        withStore(backend, async ({ store }) => {
+          const matching = await store.append('s', [ev('A'), ev('B'), ev('A')]);
+          const other = await store.append('t', [ev('B'), ev('B')]);
+          const seen: RecordedEvent[] = [];
+          const subscription = store.subscribe({
+            filter: { types: ['A'] },
+            stopWhenCaughtUp: true,
+            onEvents: (events) => void seen.push(...events),
+          });
+          await settles(subscription.done, 'done');
+          assert.deepEqual(positions(seen), positions(matching.events.filter((event) => event.type === 'A')));
+          assert.equal(subscription.position(), other.position);
+        }));
+
+      test('a handler throw still rejects done', () =>
+        withStore(backend, async ({ store }) => {
+          await store.append('s', evs(2));
+          const subscription = store.subscribe({
+            stopWhenCaughtUp: true,
+            onEvents: () => {
+              throw new Error('handler failed');
+            },
+          });
+          await assert.rejects(settles(subscription.done, 'done'), /handler failed/);
+        }));
+    });
+
     test('reports catch-up at 0 on an empty store and then delivers live', () =>
       withStore(backend, async ({ store }) => {
         const seen: RecordedEvent[] = [];
