@@ -1,0 +1,191 @@
+/**
+ * What the published package holds and needs: the exports map points at the build's output, the build
+ * compiles src/ without tests, the tarball lists no tests, apps, benches or examples, the HTTP
+ * dependencies are optional peers, and every entry but `eventfold/http` loads without them.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface ExportTarget {
+  readonly 'eventfold-source': string;
+  readonly types: string;
+  readonly default: string;
+}
+interface PackageJson {
+  readonly exports: Readonly<Record<string, ExportTarget>>;
+  readonly files: readonly string[];
+  readonly sideEffects: boolean;
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly devDependencies: Readonly<Record<string, string>>;
+  readonly peerDependencies: Readonly<Record<string, string>>;
+  readonly peerDependenciesMeta: Readonly<Record<string, { readonly optional?: boolean }>>;
+}
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
+
+/** The packages only `eventfold/http` may load (and pino, which no entry needs). */
+const HTTP_ONLY = /^(fastify|pino|nats|@fastify\/[^/]+|@sinclair\/typebox)(\/|$)/;
+const HTTP_PACKAGES = [
+  'fastify',
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  '@fastify/type-provider-typebox',
+  '@sinclair/typebox',
+];
+const NON_HTTP_ENTRIES = ['eventfold', 'eventfold/sqlite', 'eventfold/postgres', 'eventfold/testing'];
+
+describe('package.json', () => {
+  test('each export maps its source to the build output of the same path', () => {
+    assert.deepEqual(Object.keys(pkg.exports).sort(), ['.', './http', './postgres', './sqlite', './testing']);
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      const source = target['eventfold-source'];
+      assert.match(source, /^\.\/src\/.+\.ts$/, entry);
+      assert.ok(existsSync(join(root, source)), `${entry}: ${source} exists`);
+      const built = source.replace(/^\.\/src\//, './dist/src/').replace(/\.ts$/, '');
+      assert.equal(target.types, `${built}.d.ts`, entry);
+      assert.equal(target.default, `${built}.js`, entry);
+    }
+  });
+
+  test('ships the build and the bin, with no side effects on import', () => {
+    assert.deepEqual([...pkg.files].sort(), ['bin', 'dist/src']);
+    assert.equal(pkg.sideEffects, false);
+  });
+
+  test('the HTTP packages are optional peers (and dev dependencies); pino and nats are not needed', () => {
+    assert.deepEqual(Object.keys(pkg.dependencies ?? {}), []);
+    for (const name of [...HTTP_PACKAGES, 'better-sqlite3', 'pg']) {
+      assert.ok(pkg.peerDependencies[name], `${name} is a peer`);
+      assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is optional`);
+      assert.ok(pkg.devDependencies[name], `${name} is a dev dependency`);
+    }
+    assert.equal(pkg.peerDependencies.pino, undefined);
+    assert.equal(pkg.devDependencies.nats, undefined);
+    assert.equal(pkg.peerDependencies.nats, undefined);
+  });
+});
+
+describe('build and tarball', () => {
+  test('the build config compiles src/ only, without tests or test support', async () => {
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const { stdout } = await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--listFilesOnly'], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const ours = stdout
+      .split('\n')
+      .filter((line) => line !== '' && !line.includes('/node_modules/'))
+      .map((file) => relative(root, file));
+    assert.ok(ours.includes('src/index.ts') && ours.includes('src/http/index.ts'), 'entries are compiled');
+    for (const file of ours) {
+      assert.match(file, /^src\//, file);
+      assert.doesNotMatch(file, /\.test\.ts$|\.test-support\.ts$/, file);
+    }
+  });
+
+  test('npm pack lists the build, the bin and the docs, and nothing else', async () => {
+    // --ignore-scripts: no prepack build here; what the tarball would take is decided by "files".
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const [packed] = JSON.parse(stdout) as { files: { path: string }[] }[];
+    const paths = packed?.files.map((file) => file.path) ?? [];
+    assert.ok(paths.includes('bin/eventfold.mjs'));
+    for (const path of paths) {
+      assert.ok(
+        path.startsWith('dist/src/') ||
+          ['bin/eventfold.mjs', 'package.json', 'README.md', 'LICENSE'].includes(path),
+        `unexpected file in the tarball: ${path}`,
+      );
+      assert.doesNotMatch(path, /\.test\.|test-support|^(apps|bench|examples|test|scripts)\//, path);
+    }
+  });
+
+  test('bin/eventfold.mjs runs from a checkout with no build', async () => {
+    const { stdout } = await run(process.execPath, [join(root, 'bin/eventfold.mjs'), '--help'], {
+      cwd: root,
+    });
+    assert.match(stdout, /^usage: eventfold <command>/);
+  });
+});
+
+/** Resolver hooks that refuse the HTTP-only packages, as if they were not installed. */
+const BLOCKING_HOOKS = `export async function resolve(specifier, context, next) {
+  if (${HTTP_ONLY}.test(specifier)) throw new Error('optional dependency not installed: ' + specifier);
+  return next(specifier, context);
+}`;
+const REGISTER_HOOKS = `import { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(BLOCKING_HOOKS)}`)});`;
+
+/** Imports `entry` in a child process where the HTTP-only packages cannot be resolved. */
+const importWithoutHttpPackages = (entry: string) =>
+  run(
+    process.execPath,
+    [
+      '--conditions=eventfold-source',
+      '--import',
+      'tsx',
+      '--import',
+      `data:text/javascript,${encodeURIComponent(REGISTER_HOOKS)}`,
+      '--input-type=module',
+      '--eval',
+      `await import(${JSON.stringify(entry)});`,
+    ],
+    { cwd: root },
+  );
+
+describe('optional dependencies', () => {
+  for (const entry of NON_HTTP_ENTRIES)
+    test(`${entry} loads without fastify, typebox or pino installed`, async () => {
+      await importWithoutHttpPackages(entry);
+    });
+
+  test('eventfold/http does need them (the blocking hook works)', async () => {
+    await assert.rejects(importWithoutHttpPackages('eventfold/http'), (error: { stderr?: string }) => {
+      assert.match(
+        error.stderr ?? '',
+        /optional dependency not installed: (fastify|@fastify\/|@sinclair\/typebox)/,
+      );
+      return true;
+    });
+  });
+
+  /**
+   * Type imports vanish at run time but stay in the published `.d.ts` files: walk every import,
+   * type-only ones included, from each entry's source.
+   */
+  const packagesImportedBy = (entry: string): Set<string> => {
+    const target = pkg.exports[entry === 'eventfold' ? '.' : `./${entry.slice('eventfold/'.length)}`];
+    assert.ok(target, entry);
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+        const specifier = match[1] ?? '';
+        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+        else packages.add(specifier);
+      }
+    };
+    visit(join(root, target['eventfold-source']));
+    return packages;
+  };
+
+  test('no entry but eventfold/http imports an HTTP-only package, even as a type', () => {
+    for (const entry of NON_HTTP_ENTRIES) {
+      const offending = [...packagesImportedBy(entry)].filter((name) => HTTP_ONLY.test(name));
+      assert.deepEqual(offending, [], entry);
+    }
+    assert.ok([...packagesImportedBy('eventfold/http')].some((name) => HTTP_ONLY.test(name)));
+  });
+});
