@@ -4,17 +4,15 @@
  * queued commands and their status.
  */
 
-export {
-  commandLocation,
-  commandRoute,
-  commandView,
-  requestFingerprint,
-  strictSchema,
-} from './command-route.js';
+// Routes for queued commands: POST a command (answering 202 with its Location) and GET its status.
+export { commandLocation, commandRoute } from './command-route.js';
 export { commandStatusRoute } from './command-status-route.js';
+// The contract's error answers, for an application's own routes and error handler.
 export type { ErrorAnswer } from './errors.js';
 export { notFoundAnswer, toErrorAnswer } from './errors.js';
+// The server with Eventfold's conventions, and its orderly shutdown.
 export { closeOnSignals, createHttpServer } from './server.js';
+// Options of the server and the command route, and the body of every error answer.
 export type {
   BuiltCommand,
   CommandRequest,
