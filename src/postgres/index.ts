@@ -8,15 +8,14 @@ export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-lo
 export { createPostgresCommandLog } from './command-log.js';
 export type { MigratePostgresOptions } from './migrate.js';
 export { migratePostgres } from './migrate.js';
-export type { PartitionLeaseOptions } from './partition-lease.js';
-export { acquirePartitionLease } from './partition-lease.js';
 export type {
   PostgresProjectionOwnership,
   PostgresProjectionOwnershipOptions,
 } from './projection-locks.js';
 export { createPostgresProjectionOwnership } from './projection-locks.js';
 export type { Migration, MigrationReport } from './schema/migrations.js';
-export { LATEST_VERSION } from './schema/migrations.js';
+/** The schema version this release creates and upgrades to (`migratePostgres` reports it as `to`). */
+export { LATEST_VERSION as POSTGRES_SCHEMA_VERSION } from './schema/migrations.js';
 export { createPostgresSnapshotStore } from './snapshots.js';
 export { createPostgresStore } from './store/store.js';
 export type {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { LATEST_VERSION } from 'eventfold/postgres';
+import { POSTGRES_SCHEMA_VERSION } from 'eventfold/postgres';
 import { adminQuery, DATABASE_URL, dropSchema, freshSchemaName, openSchema } from './postgres-support.js';
 
 /** Every migration version, in order. */
-const ALL_VERSIONS = Array.from({ length: LATEST_VERSION }, (_, index) => index + 1);
+const ALL_VERSIONS = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1);
 
 const bin = fileURLToPath(new URL('../../bin/eventfold.mjs', import.meta.url));
 
@@ -40,7 +40,7 @@ test('eventfold migrate creates the schema, then reports it up to date; a store 
   try {
     const first = await eventfold(['migrate', '--schema', schema, '--url', DATABASE_URL]);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, new RegExp(`${schema} migrated from version 0 to ${LATEST_VERSION}`));
+    assert.match(first.stdout, new RegExp(`${schema} migrated from version 0 to ${POSTGRES_SCHEMA_VERSION}`));
     assert.deepEqual(await versions(schema), ALL_VERSIONS);
 
     // DATABASE_URL is the default connection.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createPostgresStore, LATEST_VERSION, migratePostgres } from 'eventfold/postgres';
+import { createPostgresStore, migratePostgres, POSTGRES_SCHEMA_VERSION } from 'eventfold/postgres';
 import pg from 'pg';
 import { v1Initial } from '../../src/postgres/schema/v1-initial.js';
 import { schemaNames } from '../../src/postgres/sql.js';
@@ -8,7 +8,7 @@ import { until } from '../../src/testing/contracts/event-store/support.js';
 import { adminQuery, DATABASE_URL, dropSchema, freshSchemaName, openSchema } from './postgres-support.js';
 
 /** Every migration version, in order. */
-const ALL_VERSIONS = Array.from({ length: LATEST_VERSION }, (_, index) => index + 1);
+const ALL_VERSIONS = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, index) => index + 1);
 
 test('two stores in two schemas of one database are independent', async () => {
   const a = openSchema();
@@ -74,9 +74,14 @@ test('migrating is idempotent and reports what it applied', async () => {
   const schema = freshSchemaName();
   try {
     const first = await migratePostgres({ connectionString: DATABASE_URL, schema });
-    assert.deepEqual(first, { schema, from: 0, to: LATEST_VERSION, applied: ALL_VERSIONS });
+    assert.deepEqual(first, { schema, from: 0, to: POSTGRES_SCHEMA_VERSION, applied: ALL_VERSIONS });
     const second = await migratePostgres({ connectionString: DATABASE_URL, schema });
-    assert.deepEqual(second, { schema, from: LATEST_VERSION, to: LATEST_VERSION, applied: [] });
+    assert.deepEqual(second, {
+      schema,
+      from: POSTGRES_SCHEMA_VERSION,
+      to: POSTGRES_SCHEMA_VERSION,
+      applied: [],
+    });
   } finally {
     await dropSchema(schema);
   }
