@@ -65,6 +65,16 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
+/** One page of the global log, from `readAllPage`. */
+export interface ReadAllPage {
+  /** The events after `after`, in position order, at most `maxCount` of them. */
+  readonly events: readonly RecordedEvent[];
+  /** True when the log held more events after the last one returned when the page was read. */
+  readonly hasMore: boolean;
+  /** Pass it as the next page's `after`: the last returned position, or `after` when none was. */
+  readonly nextPosition: number;
+}
+
 export interface StreamMetadata {
   /** Events older than this many seconds are hidden from stream reads. */
   readonly maxAge?: number;
@@ -130,6 +140,18 @@ export interface EventStore {
   ) => Promise<AppendResult>;
   readonly readStream: (streamId: string, options?: ReadStreamOptions) => Promise<readonly RecordedEvent[]>;
   readonly readAll: (options?: ReadAllOptions) => Promise<readonly RecordedEvent[]>;
+  /**
+   * `readAll` that also says whether more is left, for paging through the log (the shape of
+   * Emmett's `readMessagesBatch` with `areEventsLeft`):
+   *
+   *   let page = await store.readAllPage({ maxCount: 500 });
+   *   handle(page.events);
+   *   while (page.hasMore) {
+   *     page = await store.readAllPage({ after: page.nextPosition, maxCount: 500 });
+   *     handle(page.events);
+   *   }
+   */
+  readonly readAllPage: (options?: ReadAllOptions) => Promise<ReadAllPage>;
   readonly readByQuery: (query: Query, options?: ReadAllOptions) => Promise<readonly RecordedEvent[]>;
   /** Global position of the newest event visible to readers (0 when empty). */
   readonly headPosition: () => Promise<number>;

@@ -13,6 +13,7 @@ import { createAppendSignal } from '../shared/append-signal.js';
 import { acceptNoLiveRevision, checkExpectedRevision } from '../shared/expected-revision.js';
 import { resolveStoreOptions, type StoreOptions } from '../shared/options.js';
 import { matchesQuery } from '../shared/query.js';
+import { readAllPageWith } from '../shared/read-page.js';
 import { recordEvent, withIds } from '../shared/record.js';
 import {
   firstVisibleRevision,
@@ -174,6 +175,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
       const maxCount = validateMaxCount(readOptions.maxCount) ?? Number.MAX_SAFE_INTEGER;
       return log.slice(after, after + maxCount);
     },
+    readAllPage: (readOptions) => readAllPageWith(store.readAll, readOptions),
     readByQuery: async (query, readOptions = {}) => {
       ensureOpen();
       const items = normalizeQuery(query);

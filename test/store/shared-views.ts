@@ -20,6 +20,7 @@ const createView = (shared: EventStore): EventStore => {
     append: open(shared.append),
     readStream: open(shared.readStream),
     readAll: open(shared.readAll),
+    readAllPage: open(shared.readAllPage),
     readByQuery: open(shared.readByQuery),
     headPosition: open(shared.headPosition),
     streamState: open(shared.streamState),

@@ -4,6 +4,7 @@ import type { EventStore, ExpectedRevision, StreamMetadata, Subscription } from 
 import { createAppendSignal } from '../../shared/append-signal.js';
 import { acceptNoLiveRevision, checkExpectedRevision } from '../../shared/expected-revision.js';
 import { resolveStoreOptions } from '../../shared/options.js';
+import { readAllPageWith } from '../../shared/read-page.js';
 import { validateStreamMetadata } from '../../shared/stream-visibility.js';
 import { startSubscription } from '../../shared/subscription.js';
 import {
@@ -203,6 +204,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
         const after = validatePosition('after', readOptions.after ?? 0);
         return readAllAfter(pool, names, after, validateMaxCount(readOptions.maxCount));
       }),
+    readAllPage: (readOptions) => readAllPageWith(store.readAll, readOptions),
     readByQuery: (query, readOptions = {}) =>
       guarded(() => {
         const items = normalizeQuery(query);

@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../core/envelope.js';
 import { StoreClosedError, ValidationError } from '../../core/errors.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
-import type { StreamMetadata } from '../../core/store.js';
+import type { ReadAllOptions, StreamMetadata } from '../../core/store.js';
 import { createAppendSignal } from '../../shared/append-signal.js';
 import { acceptNoLiveRevision, checkExpectedRevision } from '../../shared/expected-revision.js';
 import { resolveStoreOptions } from '../../shared/options.js';
+import { readAllPageWith } from '../../shared/read-page.js';
 import { validateStreamMetadata } from '../../shared/stream-visibility.js';
 import { validateExpectedRevision, validateRevision, validateStreamId } from '../../shared/validate.js';
 import { applyPragmas, migrate } from '../schema/migrations.js';
@@ -136,6 +137,11 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     statements.upsertStreamMetadata.run(streamId, JSON.stringify(metadata));
   };
 
+  const readAll = async (readOptions?: ReadAllOptions): Promise<readonly RecordedEvent[]> => {
+    ensureOpen();
+    return reader.readAll(readOptions);
+  };
+
   return {
     database: db,
     append: async (streamId, events, appendOptions) => {
@@ -159,10 +165,8 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
       ensureOpen();
       return reader.readStream(streamId, readOptions);
     },
-    readAll: async (readOptions) => {
-      ensureOpen();
-      return reader.readAll(readOptions);
-    },
+    readAll,
+    readAllPage: (readOptions) => readAllPageWith(readAll, readOptions),
     readByQuery: async (query, readOptions) => {
       ensureOpen();
       return reader.readByQuery(query, readOptions);

@@ -154,6 +154,9 @@ export const describeBadInput = (backend: EventStoreContractBackend): void => {
         await rejectsWith(store.readStream('s', { maxCount: -3 }), isValidationError);
         await rejectsWith(store.readAll({ after: -1 }), isValidationError);
         await rejectsWith(store.readAll({ maxCount: 0 }), isValidationError);
+        await rejectsWith(store.readAllPage({ after: -1 }), isValidationError);
+        await rejectsWith(store.readAllPage({ maxCount: 0 }), isValidationError);
+        await rejectsWith(store.readAllPage({ maxCount: 1.5 }), isValidationError);
         await rejectsWith(store.readByQuery({}, { after: 0.5 }), isValidationError);
         await rejectsWith(store.streamState(''), isValidationError);
       }));

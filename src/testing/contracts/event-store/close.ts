@@ -11,6 +11,7 @@ const operations: ReadonlyArray<[string, (store: EventStore) => Promise<unknown>
   ['append', (store) => store.append('s', evs(1))],
   ['readStream', (store) => store.readStream('s')],
   ['readAll', (store) => store.readAll()],
+  ['readAllPage', (store) => store.readAllPage({ maxCount: 1 })],
   ['readByQuery', (store) => store.readByQuery({ types: ['Happened'] })],
   ['headPosition', (store) => store.headPosition()],
   ['streamState', (store) => store.streamState('s')],

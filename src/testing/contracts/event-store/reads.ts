@@ -1,6 +1,7 @@
 /** Reads: a stream both ways, the global log, the head and the stream state. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { RecordedEvent } from '../../../core/envelope.js';
 import type { EventStoreContractBackend } from './support.js';
 import { evs, positions, revisions, withStore } from './support.js';
 
@@ -54,6 +55,74 @@ export const describeReads = (backend: EventStoreContractBackend): void => {
         assert.deepEqual(await backwards({ fromRevision: 0 }), [0]);
         assert.deepEqual(await backwards({ fromRevision: 100, maxCount: 1 }), [5]);
       }));
+
+    describe('readAllPage', () => {
+      test('pages through the log, saying whether more is left and where to go on', () =>
+        withStore(backend, async ({ store }) => {
+          await store.append('a', evs(3));
+          await store.append('b', evs(2));
+          const all = await store.readAll();
+          const pages: Array<{ positions: number[]; hasMore: boolean; nextPosition: number }> = [];
+          let after = 0;
+          for (;;) {
+            const page = await store.readAllPage({ after, maxCount: 2 });
+            pages.push({
+              positions: positions(page.events),
+              hasMore: page.hasMore,
+              nextPosition: page.nextPosition,
+            });
+            if (!page.hasMore) break;
+            after = page.nextPosition;
+          }
+          assert.deepEqual(pages, [
+            { positions: positions(all.slice(0, 2)), hasMore: true, nextPosition: all[1]?.position },
+            { positions: positions(all.slice(2, 4)), hasMore: true, nextPosition: all[3]?.position },
+            { positions: positions(all.slice(4)), hasMore: false, nextPosition: all[4]?.position },
+          ]);
+          const page = await store.readAllPage({ after: 1, maxCount: 3 });
+          assert.deepEqual(page.events, await store.readAll({ after: 1, maxCount: 3 }));
+        }));
+
+      test('a page that ends exactly at the head has nothing more; past the head is empty', () =>
+        withStore(backend, async ({ store }) => {
+          const appended = await store.append('s', evs(4));
+          const last = await store.readAllPage({
+            after: (appended.events[1] as RecordedEvent).position,
+            maxCount: 2,
+          });
+          assert.deepEqual(last.events, appended.events.slice(2));
+          assert.equal(last.hasMore, false);
+          assert.equal(last.nextPosition, appended.position);
+          assert.deepEqual(await store.readAllPage({ after: appended.position, maxCount: 2 }), {
+            events: [],
+            hasMore: false,
+            nextPosition: appended.position,
+          });
+        }));
+
+      test('without maxCount returns the whole rest of the log; an empty store gives an empty page', () =>
+        withStore(backend, async ({ store }) => {
+          assert.deepEqual(await store.readAllPage(), { events: [], hasMore: false, nextPosition: 0 });
+          const appended = await store.append('s', evs(3));
+          const page = await store.readAllPage({ after: (appended.events[0] as RecordedEvent).position });
+          assert.deepEqual(page, {
+            events: appended.events.slice(1),
+            hasMore: false,
+            nextPosition: appended.position,
+          });
+        }));
+
+      test('sees events appended since the previous page', () =>
+        withStore(backend, async ({ store }) => {
+          const first = await store.append('s', evs(2));
+          const page = await store.readAllPage({ maxCount: 5 });
+          assert.equal(page.hasMore, false);
+          const later = await store.append('s', evs(1));
+          const next = await store.readAllPage({ after: page.nextPosition, maxCount: 5 });
+          assert.deepEqual(next.events, later.events);
+          assert.equal(page.nextPosition, first.position);
+        }));
+    });
 
     test('the global log after a position, with maxCount', () =>
       withStore(backend, async ({ store }) => {
