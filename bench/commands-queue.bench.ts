@@ -13,8 +13,8 @@ import {
   type CommandRecord,
   createCommandQueue,
   type Decider,
+  defineCommand,
   type Message,
-  queuedCommand,
 } from 'eventfold';
 import { createSqliteCommandLog, createSqliteStore, type SqliteEventStore } from 'eventfold/sqlite';
 import type { BenchRow } from './report.js';
@@ -113,13 +113,12 @@ export default async function run(): Promise<BenchRow[]> {
     const raw = rawInsertRate(join(dir, 'raw.db'));
     const store = createSqliteStore({ path: join(dir, 'events.db') });
     const log = createSqliteCommandLog({ store });
-    const handlers = [
-      queuedCommand({
-        type: 'Deposit',
-        spec: { decider: account, streamId: (c: Deposit) => c.data.accountId },
-      }),
-    ];
-    const queue = createCommandQueue({ store, log, handlers, concurrency: 8 });
+    const deposits = defineCommand({
+      type: 'Deposit',
+      decider: account,
+      streamId: (c: Deposit) => c.data.accountId,
+    });
+    const queue = createCommandQueue({ store, log, commands: [deposits], concurrency: 8 });
     try {
       const appendRate = await storeAppendRate(store);
 

@@ -2,6 +2,7 @@
 import {
   createMemoryTarget,
   type Decider,
+  defineCommand,
   handle,
   isRejectedError,
   type Message,
@@ -22,7 +23,10 @@ const account: Decider<Command, Event, number> = {
       ? reject('INSUFFICIENT_FUNDS', `balance is only ${balance}`)
       : [{ type: command.type === 'Deposit' ? 'Deposited' : 'Withdrawn', data: command.data }],
 };
-const accounts = { decider: account, streamId: (command: Command) => `account-${command.data.account}` };
+// One definition per command type; both are decided by the account's decider.
+const streamId = (command: Command) => `account-${command.data.account}`;
+const deposit = defineCommand({ type: 'Deposit', decider: account, streamId });
+const withdraw = defineCommand({ type: 'Withdraw', decider: account, streamId });
 
 const store = createSqliteStore({ path: 'quick-start.sqlite' }); // a file: run it twice, events persist
 const balances = createMemoryTarget((): Record<string, number> => ({}));
@@ -41,15 +45,15 @@ const projection = startProjection({
   },
 });
 
-const deposit = await handle(store, accounts, { type: 'Deposit', data: { account: 'alice', amount: 100 } });
-console.log(`alice's balance: ${deposit.state}`);
+const deposited = await handle(store, deposit, { type: 'Deposit', data: { account: 'alice', amount: 100 } });
+console.log(`alice's balance: ${deposited.state}`);
 try {
-  await handle(store, accounts, { type: 'Withdraw', data: { account: 'alice', amount: 1e6 } });
+  await handle(store, withdraw, { type: 'Withdraw', data: { account: 'alice', amount: 1e6 } });
 } catch (error) {
   if (!isRejectedError(error)) throw error; // a refusal is a typed error carrying the decider's reason
   console.log(`withdrawal refused: ${error.reason} (${error.message})`);
 }
-await projection.waitForPosition(deposit.position); // read-your-writes
+await projection.waitForPosition(deposited.position); // read-your-writes
 console.log('balances projection:', balances.read());
 await projection.stop();
 await store.close();

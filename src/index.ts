@@ -6,31 +6,42 @@
 
 export type {
   CommandContext,
-  CommandSpec,
+  CommandDefinition,
+  CommandDefinitionBase,
+  CommandQueueOptions,
   DecideOptions,
+  DeciderCommandDefinition,
+  DefinitionDecider,
   HandleOptions,
   HandleResult,
   LoadedState,
+  PreCheckContext,
   PreparedDecision,
   PreparedEvents,
   PreparedRejection,
   Snapshot,
   SnapshotOptions,
   SnapshotStore,
+  StateView,
+  StateViewDefinition,
+  ViewCommandDefinition,
 } from './commands/index.js';
 export {
-  DEFAULT_RETRIES,
+  combine,
+  createCommandQueue,
+  DEFAULT_CONFLICT_RETRIES,
   DEFAULT_SNAPSHOT_EVERY,
+  defineCommand,
   handle,
   loadState,
+  preCheckWhenIdle,
   prepareDecision,
   saveSnapshotIfDue,
   snapshotDue,
   snapshotKey,
   stampEvents,
+  stateView,
 } from './commands/index.js';
-export type { QueuedCommandOptions } from './commands/queued.js';
-export { defineQueuedCommand, preCheckWhenIdle, queuedCommand } from './commands/queued.js';
 export type { Decider, Decision, Rejection } from './core/decider.js';
 export { assertNever, fold, isRejection, reject } from './core/decider.js';
 export type { EventMetadata, Message, NewEvent, RecordedEvent } from './core/envelope.js';
@@ -118,7 +129,6 @@ export {
 } from './projections/index.js';
 export {
   commandFingerprint,
-  createCommandQueue,
   DEFAULT_PARTITION_COUNT,
   partitionOf,
   timeOrderedId,

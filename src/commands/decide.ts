@@ -2,8 +2,9 @@ import { fold, isRejection } from '../core/decider.js';
 import type { EventMetadata, Message, NewEvent } from '../core/envelope.js';
 import { ValidationError } from '../core/errors.js';
 import type { EventStore } from '../core/store.js';
+import { resolveCommand } from './define.js';
 import { loadState } from './load.js';
-import type { CommandContext, CommandSpec, DecideOptions, PreparedDecision } from './types.js';
+import type { CommandContext, CommandDefinition, DecideOptions, PreparedDecision } from './types.js';
 
 /** The metadata the runtime stamps: command id, correlation and causation (both default to the command id), actor. */
 const contextMetadata = (context: CommandContext): EventMetadata => {
@@ -17,9 +18,10 @@ const contextMetadata = (context: CommandContext): EventMetadata => {
 };
 
 /**
- * Completes the decider's events for the store: metadata from the command context (the runtime's
- * values win over the decider's for these keys) and, when asked, ids derived from the command id so
- * a command processed twice appends the same ids — an idempotent no-op the second time.
+ * The one place events are stamped, on the direct and the queued path alike. Completes the
+ * decider's events for the store: metadata from the command context (its `metadata` under the
+ * decider's, the runtime's ids and actor over both) and, when asked, ids derived from the command
+ * id so a command processed twice appends the same ids — an idempotent no-op the second time.
  */
 export const stampEvents = <E extends Message>(
   events: readonly (E | NewEvent<E>)[],
@@ -33,7 +35,7 @@ export const stampEvents = <E extends Message>(
   return events.map((event, index): NewEvent => {
     const given = event as NewEvent<E>;
     const id = given.id ?? (options.deterministicIds ? `${options.commandId}/${index}` : undefined);
-    const metadata = { ...given.metadata, ...stamped };
+    const metadata = { ...options.metadata, ...given.metadata, ...stamped };
     const withMetadata: NewEvent = { ...given, metadata };
     return id === undefined ? withMetadata : { ...withMetadata, id };
   });
@@ -47,17 +49,19 @@ export const stampEvents = <E extends Message>(
  */
 export const prepareDecision = async <C extends Message, E extends Message, S>(
   store: EventStore,
-  spec: CommandSpec<C, E, S>,
+  definition: CommandDefinition<C, E, S>,
   command: C,
   options: DecideOptions = {},
 ): Promise<PreparedDecision<S>> => {
-  const { loaded, appendOptions } = await loadState(store, spec, command, options.snapshots);
-  const decision = spec.decider.decide(command, loaded.state);
+  const snapshots = options.snapshots ?? definition.snapshots;
+  const { loaded, appendOptions } = await loadState(store, definition, command, snapshots);
+  const { decider } = resolveCommand(definition, command);
+  const decision = decider.decide(command, loaded.state);
   if (isRejection(decision)) return { ok: false, rejection: decision, state: loaded.state };
-  const state = fold(spec.decider, decision as readonly E[], loaded.state);
+  const state = fold(decider, decision as readonly E[], loaded.state);
   return {
     ok: true,
-    streamId: spec.streamId(command),
+    streamId: definition.streamId(command),
     events: stampEvents(decision, options),
     appendOptions,
     previousState: loaded.state,

@@ -1,6 +1,6 @@
 // Example deciders shared by the command and projection tests (not part of the library).
 import type { Decider, Message } from 'eventfold';
-import { reject } from 'eventfold';
+import { defineCommand, reject } from 'eventfold';
 
 export type CounterCommand = Message<'Increment', { id: string; by: number }>;
 export type CounterEvent = Message<'Incremented', { by: number }>;
@@ -23,10 +23,11 @@ export const counter: Decider<CounterCommand, CounterEvent, CounterState> = {
   },
 };
 
-export const counterSpec = {
+export const incrementCounter = defineCommand({
+  type: 'Increment',
   decider: counter,
   streamId: (command: CounterCommand) => `counter-${command.data.id}`,
-};
+});
 
 export const increment = (id: string, by = 1): CounterCommand => ({ type: 'Increment', data: { id, by } });
 
@@ -43,14 +44,15 @@ export const registration: Decider<RegisterUser, UserRegistered, { readonly take
       : [{ type: 'UserRegistered', data: command.data, tags: [`username:${command.data.username}`] }],
 };
 
-export const registrationSpec = {
+export const registerUser = defineCommand({
+  type: 'RegisterUser',
   decider: registration,
   streamId: (command: RegisterUser) => `user-${command.data.userId}`,
   query: (command: RegisterUser) => ({
     types: ['UserRegistered'],
     tags: [`username:${command.data.username}`],
   }),
-};
+});
 
 export const register = (userId: string, username: string): RegisterUser => ({
   type: 'RegisterUser',

@@ -10,7 +10,7 @@ import {
   prepareDecision,
   RejectedError,
 } from 'eventfold';
-import { counterSpec, increment, register, registrationSpec } from './examples.test-support.js';
+import { increment, incrementCounter, register, registerUser } from './examples.test-support.js';
 
 /**
  * A store whose reads are each followed by a competing write, so the caller's append always
@@ -33,8 +33,8 @@ const withCompetingWriter = (store: EventStore, compete: () => Promise<unknown>)
 describe('handle (direct command path)', () => {
   it('loads, decides and appends with metadata from the command context', async () => {
     const store = createMemoryStore();
-    await handle(store, counterSpec, increment('a', 2));
-    const result = await handle(store, counterSpec, increment('a', 3), {
+    await handle(store, incrementCounter, increment('a', 2));
+    const result = await handle(store, incrementCounter, increment('a', 3), {
       commandId: 'cmd-2',
       actor: 'alice',
     });
@@ -52,8 +52,8 @@ describe('handle (direct command path)', () => {
 
   it('throws a typed RejectedError carrying the reason and appends nothing', async () => {
     const store = createMemoryStore();
-    await handle(store, counterSpec, increment('a', 100));
-    await assert.rejects(handle(store, counterSpec, increment('a', 1)), (error: unknown) => {
+    await handle(store, incrementCounter, increment('a', 100));
+    await assert.rejects(handle(store, incrementCounter, increment('a', 1)), (error: unknown) => {
       assert.ok(isRejectedError(error));
       assert.ok(error instanceof RejectedError);
       assert.equal(error.reason, 'LIMIT_REACHED');
@@ -65,7 +65,9 @@ describe('handle (direct command path)', () => {
   it('retries on conflict: racing handles on one stream all succeed, none lost', async () => {
     const store = createMemoryStore();
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => handle(store, counterSpec, increment('race'), { retries: 10 })),
+      Array.from({ length: 8 }, () =>
+        handle(store, incrementCounter, increment('race'), { conflictRetries: 10 }),
+      ),
     );
     const events = await store.readStream('counter-race');
     assert.equal(events.length, 8);
@@ -85,7 +87,10 @@ describe('handle (direct command path)', () => {
       competing += 1;
       return store.append('counter-x', [{ type: 'Incremented', data: { by: 1 } }]);
     });
-    await assert.rejects(handle(contended, counterSpec, increment('x'), { retries: 2 }), ConcurrencyError);
+    await assert.rejects(
+      handle(contended, incrementCounter, increment('x'), { conflictRetries: 2 }),
+      ConcurrencyError,
+    );
     assert.equal(competing, 3, 'one first attempt plus two retries');
     assert.equal((await store.readStream('counter-x')).length, 4, 'only the competing writes are stored');
   });
@@ -98,16 +103,16 @@ describe('handle (direct command path)', () => {
       once = true;
       await store.append('counter-y', [{ type: 'Incremented', data: { by: 100 } }]);
     });
-    await assert.rejects(handle(contended, counterSpec, increment('y', 1)), { reason: 'LIMIT_REACHED' });
+    await assert.rejects(handle(contended, incrementCounter, increment('y', 1)), { reason: 'LIMIT_REACHED' });
   });
 
   it('DCB: the decision spans streams, and a racing registration of the same username fails the condition', async () => {
     const store = createMemoryStore();
-    await handle(store, registrationSpec, register('u1', 'ada'));
-    await assert.rejects(handle(store, registrationSpec, register('u2', 'ada')), {
+    await handle(store, registerUser, register('u1', 'ada'));
+    await assert.rejects(handle(store, registerUser, register('u2', 'ada')), {
       reason: 'USERNAME_TAKEN',
     });
-    const other = await handle(store, registrationSpec, register('u2', 'grace'));
+    const other = await handle(store, registerUser, register('u2', 'grace'));
     assert.equal(other.events[0]?.streamId, 'user-u2');
 
     // A competing registration of the same username lands between our read and our append.
@@ -120,10 +125,10 @@ describe('handle (direct command path)', () => {
         ]);
       });
     await assert.rejects(
-      handle(racing('linus'), registrationSpec, register('u3', 'linus'), { retries: 0 }),
+      handle(racing('linus'), registerUser, register('u3', 'linus'), { conflictRetries: 0 }),
       ConditionFailedError,
     );
-    await assert.rejects(handle(racing('ken'), registrationSpec, register('u4', 'ken')), {
+    await assert.rejects(handle(racing('ken'), registerUser, register('u4', 'ken')), {
       reason: 'USERNAME_TAKEN',
     });
     assert.equal((await store.readStream('user-u4')).length, 0);
@@ -133,7 +138,7 @@ describe('handle (direct command path)', () => {
     const store = createMemoryStore();
     const results = await Promise.all(
       ['a', 'b', 'c', 'd'].map((name, index) =>
-        handle(store, registrationSpec, register(`u${index}`, name), { retries: 0 }),
+        handle(store, registerUser, register(`u${index}`, name), { conflictRetries: 0 }),
       ),
     );
     assert.deepEqual(
@@ -144,12 +149,12 @@ describe('handle (direct command path)', () => {
 
   it('deterministic ids make a re-processed command an idempotent append', async () => {
     const store = createMemoryStore();
-    const first = await handle(store, counterSpec, increment('d', 5), {
+    const first = await handle(store, incrementCounter, increment('d', 5), {
       commandId: 'c1',
       deterministicIds: true,
     });
     assert.equal(first.events[0]?.id, 'c1/0');
-    const again = await handle(store, counterSpec, increment('d', 5), {
+    const again = await handle(store, incrementCounter, increment('d', 5), {
       commandId: 'c1',
       deterministicIds: true,
     });
@@ -162,10 +167,10 @@ describe('handle (direct command path)', () => {
   it('an empty decision appends nothing and reports the current revision', async () => {
     const store = createMemoryStore();
     const spec = {
-      ...counterSpec,
-      decider: { ...counterSpec.decider, decide: () => [] },
+      ...incrementCounter,
+      decider: { ...incrementCounter.decider, decide: () => [] },
     };
-    await handle(store, counterSpec, increment('e'));
+    await handle(store, incrementCounter, increment('e'));
     const result = await handle(store, spec, increment('e'));
     assert.deepEqual(result.events, []);
     assert.equal(result.nextExpectedRevision, 0);
@@ -176,8 +181,8 @@ describe('handle (direct command path)', () => {
 describe('prepareDecision (decide without appending)', () => {
   it('returns the events and the append guard, and stores nothing', async () => {
     const store = createMemoryStore();
-    await handle(store, counterSpec, increment('p'));
-    const prepared = await prepareDecision(store, counterSpec, increment('p', 2), { commandId: 'k' });
+    await handle(store, incrementCounter, increment('p'));
+    const prepared = await prepareDecision(store, incrementCounter, increment('p', 2), { commandId: 'k' });
     assert.ok(prepared.ok);
     assert.equal(prepared.streamId, 'counter-p');
     assert.deepEqual(prepared.appendOptions, { expectedRevision: 0 });
@@ -189,35 +194,38 @@ describe('prepareDecision (decide without appending)', () => {
 
   it('new stream: expects no-stream; DCB: carries the condition at the last matching position', async () => {
     const store = createMemoryStore();
-    const fresh = await prepareDecision(store, counterSpec, increment('new'));
+    const fresh = await prepareDecision(store, incrementCounter, increment('new'));
     assert.ok(fresh.ok);
     assert.deepEqual(fresh.appendOptions, { expectedRevision: 'no-stream' });
     await store.append('noise', [{ type: 'Other', data: {} }]);
-    await handle(store, registrationSpec, register('u1', 'ada'));
-    const dcb = await prepareDecision(store, registrationSpec, register('u2', 'bob'));
+    await handle(store, registerUser, register('u1', 'ada'));
+    const dcb = await prepareDecision(store, registerUser, register('u2', 'bob'));
     assert.ok(dcb.ok);
     assert.deepEqual(dcb.appendOptions, {
       condition: { query: { types: ['UserRegistered'], tags: ['username:bob'] }, after: 0 },
     });
-    const taken = await prepareDecision(store, registrationSpec, register('u3', 'ada'));
+    const taken = await prepareDecision(store, registerUser, register('u3', 'ada'));
     assert.equal(taken.ok, false);
     if (!taken.ok) assert.equal(taken.rejection.reason, 'USERNAME_TAKEN');
   });
 
   it('deterministicIds without a commandId is a validation error', async () => {
     const store = createMemoryStore();
-    await assert.rejects(prepareDecision(store, counterSpec, increment('v'), { deterministicIds: true }), {
-      code: 'VALIDATION',
-    });
+    await assert.rejects(
+      prepareDecision(store, incrementCounter, increment('v'), { deterministicIds: true }),
+      {
+        code: 'VALIDATION',
+      },
+    );
   });
 
   it('a stream whose events are all truncated is appended to at its real revision', async () => {
     const store = createMemoryStore();
-    await handle(store, counterSpec, increment('t', 50));
-    await handle(store, counterSpec, increment('t', 50));
+    await handle(store, incrementCounter, increment('t', 50));
+    await handle(store, incrementCounter, increment('t', 50));
     await store.truncateStream('counter-t', 2);
     // The visible stream is empty, so the decider starts from scratch (the limit is not reached)…
-    const result = await handle(store, counterSpec, increment('t', 1), { retries: 0 });
+    const result = await handle(store, incrementCounter, increment('t', 1), { conflictRetries: 0 });
     // …and the append expected revision 1, the stream's real last revision.
     assert.equal(result.nextExpectedRevision, 2);
     assert.deepEqual(result.state, { total: 1, increments: 1 });
@@ -226,9 +234,9 @@ describe('prepareDecision (decide without appending)', () => {
   it('keeps ids the decider chose and its own metadata next to the command context', async () => {
     const store = createMemoryStore();
     const spec = {
-      ...counterSpec,
+      ...incrementCounter,
       decider: {
-        ...counterSpec.decider,
+        ...incrementCounter.decider,
         decide: () => [
           { type: 'Incremented' as const, data: { by: 1 }, id: 'chosen', metadata: { reason: 'test' } },
         ],

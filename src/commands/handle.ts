@@ -7,19 +7,20 @@ import {
 } from '../core/errors.js';
 import type { AppendResult, EventStore } from '../core/store.js';
 import { prepareDecision } from './decide.js';
+import { isDcb } from './define.js';
 import { loadState } from './load.js';
 import { saveSnapshotIfDue } from './snapshots.js';
-import type { CommandSpec, HandleOptions, HandleResult, PreparedEvents } from './types.js';
+import type { CommandDefinition, HandleOptions, HandleResult, PreparedEvents } from './types.js';
 
-/** Default number of retries after a concurrency conflict. */
-export const DEFAULT_RETRIES = 3;
+/** Default number of decide-and-append attempts after a concurrency conflict. */
+export const DEFAULT_CONFLICT_RETRIES = 3;
 
 const isConflict = (error: unknown): boolean => isConcurrencyError(error) || isConditionFailedError(error);
 
 const validateRetries = (retries: unknown): number => {
   if (typeof retries !== 'number' || !Number.isSafeInteger(retries) || retries < 0)
-    throw new ValidationError('retries must be a non-negative integer', [
-      { field: 'retries', message: 'must be a non-negative integer' },
+    throw new ValidationError('conflictRetries must be a non-negative integer', [
+      { field: 'conflictRetries', message: 'must be a non-negative integer' },
     ]);
   return retries;
 };
@@ -27,14 +28,14 @@ const validateRetries = (retries: unknown): number => {
 /** The result when the decider decided nothing: nothing is appended. */
 const unchanged = async <S>(
   store: EventStore,
-  spec: { readonly query?: unknown },
+  definition: CommandDefinition,
   prepared: PreparedEvents<S>,
   attempts: number,
 ): Promise<HandleResult<S>> => ({
   events: [],
   position: prepared.loaded.position,
   // A DCB read does not tell the target stream's revision; ask for it.
-  nextExpectedRevision: spec.query
+  nextExpectedRevision: isDcb(definition)
     ? (await store.streamState(prepared.streamId)).revision
     : prepared.loaded.revision,
   state: prepared.state,
@@ -45,30 +46,32 @@ const unchanged = async <S>(
 /**
  * The direct command path: load state (snapshot + newer events, or the DCB query), decide, append
  * guarded by the revision (or condition) that was read. On a concurrency conflict the whole cycle
- * runs again on fresh state, at most `retries` more times (default 3); the last conflict is thrown
+ * runs again on fresh state, at most `conflictRetries` more times (default 3); the last conflict is thrown
  * as is (`ConcurrencyError` / `ConditionFailedError`).
  *
  * A rejection is thrown as `RejectedError` carrying the decider's reason, message and details —
  * the same typed error the HTTP layer maps to 409, so every caller branches on one thing.
  *
  * ```ts
- * const { events, state } = await handle(store, { decider: counter, streamId: (c) => c.data.id }, command);
+ * const increment = defineCommand({ type: 'Increment', decider: counter, streamId: (c: Increment) => c.data.id });
+ * const { events, state } = await handle(store, increment, command);
  * ```
  */
 export const handle = async <C extends Message, E extends Message, S>(
   store: EventStore,
-  spec: CommandSpec<C, E, S>,
+  definition: CommandDefinition<C, E, S>,
   command: C,
   options: HandleOptions = {},
 ): Promise<HandleResult<S>> => {
-  const retries = validateRetries(options.retries ?? DEFAULT_RETRIES);
+  const retries = validateRetries(options.conflictRetries ?? DEFAULT_CONFLICT_RETRIES);
+  const snapshots = options.snapshots ?? definition.snapshots;
   for (let attempt = 1; ; attempt += 1) {
-    const prepared = await prepareDecision(store, spec, command, options);
+    const prepared = await prepareDecision(store, definition, command, options);
     if (!prepared.ok) {
       const { reason, message, details } = prepared.rejection;
       throw new RejectedError(reason, message, details);
     }
-    if (prepared.events.length === 0) return unchanged(store, spec, prepared, attempt);
+    if (prepared.events.length === 0) return unchanged(store, definition, prepared, attempt);
     let result: AppendResult;
     try {
       result = await store.append(prepared.streamId, prepared.events, prepared.appendOptions);
@@ -77,11 +80,11 @@ export const handle = async <C extends Message, E extends Message, S>(
       if (isConflict(error) && attempt <= retries) continue;
       throw error;
     }
-    await saveSnapshotIfDue(spec, options.snapshots, prepared, result);
+    await saveSnapshotIfDue(definition, snapshots, prepared, result);
     // A repeat (same deterministic ids already stored) stored nothing: the decided state is not what
     // the store holds, so report the state as it is.
     const state = result.duplicate
-      ? (await loadState(store, spec, command, options.snapshots)).loaded.state
+      ? (await loadState(store, definition, command, snapshots)).loaded.state
       : prepared.state;
     return {
       events: result.events,

@@ -1,6 +1,9 @@
 export { prepareDecision, stampEvents } from './decide.js';
-export { DEFAULT_RETRIES, handle } from './handle.js';
+export { defineCommand } from './define.js';
+export { DEFAULT_CONFLICT_RETRIES, handle } from './handle.js';
 export { loadState } from './load.js';
+export type { CommandQueueOptions } from './queued.js';
+export { createCommandQueue, preCheckWhenIdle } from './queued.js';
 export {
   DEFAULT_SNAPSHOT_EVERY,
   saveSnapshotIfDue,
@@ -8,3 +11,5 @@ export {
   snapshotKey,
 } from './snapshots.js';
 export type * from './types.js';
+export type { StateView, StateViewDefinition } from './views.js';
+export { combine, stateView } from './views.js';

@@ -1,8 +1,9 @@
-import { fold } from '../core/decider.js';
+import { type Decider, fold } from '../core/decider.js';
 import type { Message, RecordedEvent } from '../core/envelope.js';
-import type { AppendOptions, EventStore } from '../core/store.js';
+import type { AppendOptions, EventStore, Query } from '../core/store.js';
+import { resolveCommand } from './define.js';
 import { usableSnapshot } from './snapshots.js';
-import type { CommandSpec, LoadedState, SnapshotOptions } from './types.js';
+import type { CommandDefinition, LoadedState, SnapshotOptions } from './types.js';
 
 /** State folded for a command, plus the guard its append must carry. */
 export interface Loaded<S> {
@@ -16,11 +17,12 @@ export interface Loaded<S> {
  */
 const loadStream = async <C extends Message, E extends Message, S>(
   store: EventStore,
-  spec: CommandSpec<C, E, S>,
+  definition: CommandDefinition<C, E, S>,
+  decider: Decider<C, E, S>,
   streamId: string,
   snapshots: SnapshotOptions | undefined,
 ): Promise<Loaded<S>> => {
-  const snapshot = snapshots ? await usableSnapshot(snapshots.store, spec, streamId) : undefined;
+  const snapshot = snapshots ? await usableSnapshot(snapshots.store, definition, streamId) : undefined;
   if (snapshot) {
     // Read from the snapshot's own revision: if that event is still visible, the snapshot describes
     // this stream as readers see it. If it is not (stream deleted or truncated since), fold from
@@ -30,7 +32,7 @@ const loadStream = async <C extends Message, E extends Message, S>(
     if (first !== undefined && first.revision === snapshot.revision) {
       const newer = events.slice(1);
       const last = events[events.length - 1] ?? first;
-      const state = fold(decider(spec), newer as unknown as E[], snapshot.state as S);
+      const state = fold(decider, newer as unknown as E[], snapshot.state as S);
       return {
         loaded: {
           state,
@@ -44,7 +46,7 @@ const loadStream = async <C extends Message, E extends Message, S>(
   }
   const { events, revision } = await readWholeStream(store, streamId);
   const last = events[events.length - 1];
-  const state = fold(decider(spec), events as unknown as E[]);
+  const state = fold(decider, events as unknown as E[]);
   return {
     loaded: { state, revision, position: last?.position ?? 0 },
     appendOptions: { expectedRevision: revision === -1 ? 'no-stream' : revision },
@@ -79,29 +81,26 @@ const readWholeStream = async (
  */
 const loadQuery = async <C extends Message, E extends Message, S>(
   store: EventStore,
-  spec: CommandSpec<C, E, S> & { query: NonNullable<CommandSpec<C, E, S>['query']> },
-  command: C,
+  decider: Decider<C, E, S>,
+  query: Query,
 ): Promise<Loaded<S>> => {
-  const query = spec.query(command);
   const events = await store.readByQuery(query);
   const last = events[events.length - 1];
   const position = last?.position ?? 0;
   return {
-    loaded: { state: fold(decider(spec), events as unknown as E[]), revision: -1, position },
+    loaded: { state: fold(decider, events as unknown as E[]), revision: -1, position },
     appendOptions: { condition: { query, after: position } },
   };
 };
 
-const decider = <C extends Message, E extends Message, S>(spec: CommandSpec<C, E, S>) => spec.decider;
-
 /** Loads the state a command is decided on, and the append guard matching that read. */
 export const loadState = async <C extends Message, E extends Message, S>(
   store: EventStore,
-  spec: CommandSpec<C, E, S>,
+  definition: CommandDefinition<C, E, S>,
   command: C,
   snapshots?: SnapshotOptions,
 ): Promise<Loaded<S>> => {
-  const query = spec.query;
-  if (query) return loadQuery(store, { ...spec, query }, command);
-  return loadStream(store, spec, spec.streamId(command), snapshots);
+  const { decider, query } = resolveCommand(definition, command);
+  if (query) return loadQuery(store, decider, query);
+  return loadStream(store, definition, decider, definition.streamId(command), snapshots);
 };

@@ -9,7 +9,7 @@ import {
   type SnapshotStore,
   snapshotKey,
 } from 'eventfold';
-import { type CounterState, counterSpec, increment } from './examples.test-support.js';
+import { type CounterState, increment, incrementCounter } from './examples.test-support.js';
 
 const sizes = [1, 2, 3, 1, 4, 2, 5, 1, 1, 3, 2, 7, 1, 2, 9];
 
@@ -19,7 +19,8 @@ const run = async (
   snapshots?: { store: SnapshotStore; every: number },
 ): Promise<readonly HandleResult<CounterState>[]> => {
   const results: HandleResult<CounterState>[] = [];
-  for (const by of sizes) results.push(await handle(store, counterSpec, increment('s', by), { snapshots }));
+  for (const by of sizes)
+    results.push(await handle(store, incrementCounter, increment('s', by), { snapshots }));
   return results;
 };
 
@@ -51,25 +52,27 @@ describe('snapshots', () => {
   it('are used: the state starts from the snapshot, newer events folded on top', async () => {
     const store = createMemoryStore();
     const snapshots = createMemorySnapshotStore();
-    await handle(store, counterSpec, increment('u', 1));
-    await handle(store, counterSpec, increment('u', 2));
+    await handle(store, incrementCounter, increment('u', 1));
+    await handle(store, incrementCounter, increment('u', 2));
     // A planted snapshot at revision 0 with a state no fold would produce shows it is really read.
-    await snapshots.save(snapshotKey(counterSpec, 'counter-u'), {
+    await snapshots.save(snapshotKey(incrementCounter, 'counter-u'), {
       state: { total: 50, increments: 1 },
       revision: 0,
       version: 1,
     });
-    const result = await handle(store, counterSpec, increment('u', 3), { snapshots: { store: snapshots } });
+    const result = await handle(store, incrementCounter, increment('u', 3), {
+      snapshots: { store: snapshots },
+    });
     assert.deepEqual(result.state, { total: 55, increments: 3 });
   });
 
   it('from another snapshotVersion are ignored and replaced', async () => {
     const store = createMemoryStore();
     const snapshots = createMemorySnapshotStore();
-    await handle(store, counterSpec, increment('v', 1));
-    const key = snapshotKey(counterSpec, 'counter-v');
+    await handle(store, incrementCounter, increment('v', 1));
+    const key = snapshotKey(incrementCounter, 'counter-v');
     await snapshots.save(key, { state: { total: 50, increments: 1 }, revision: 0, version: 1 });
-    const spec = { ...counterSpec, snapshotVersion: 2 };
+    const spec = { ...incrementCounter, snapshotVersion: 2 };
     const result = await handle(store, spec, increment('v', 2), {
       snapshots: { store: snapshots, every: 1 },
     });
@@ -85,11 +88,11 @@ describe('snapshots', () => {
     const store = createMemoryStore();
     const snapshots = createMemorySnapshotStore();
     const options = { snapshots: { store: snapshots, every: 1 } };
-    await handle(store, counterSpec, increment('w', 10), options);
-    await handle(store, counterSpec, increment('w', 10), options);
+    await handle(store, incrementCounter, increment('w', 10), options);
+    await handle(store, incrementCounter, increment('w', 10), options);
     assert.equal(snapshots.size(), 1);
     await store.deleteStream('counter-w');
-    const result = await handle(store, counterSpec, increment('w', 1), options);
+    const result = await handle(store, incrementCounter, increment('w', 1), options);
     assert.deepEqual(result.state, { total: 1, increments: 1 });
   });
 
@@ -102,7 +105,7 @@ describe('snapshots', () => {
         throw new Error('disk full');
       },
     };
-    const result = await handle(store, counterSpec, increment('f', 1), {
+    const result = await handle(store, incrementCounter, increment('f', 1), {
       snapshots: { store: broken, every: 1, onError: (error) => errors.push(error) },
     });
     assert.equal(result.events.length, 1);

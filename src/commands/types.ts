@@ -1,27 +1,49 @@
-import type { Decider, Rejection } from '../core/decider.js';
-import type { Message, NewEvent, RecordedEvent } from '../core/envelope.js';
+import type { Decision, Rejection } from '../core/decider.js';
+import type { EventMetadata, Message, NewEvent, RecordedEvent } from '../core/envelope.js';
 import type { JsonValue } from '../core/json.js';
-import type { AppendOptions, Query } from '../core/store.js';
+import type { AppendOptions, EventStore, Query } from '../core/store.js';
+import type { EnqueueCheckContext } from '../queue/types.js';
+import type { StateView } from './views.js';
 
 /**
- * How to run a decider against the store.
- *
- * - Stream-scoped (no `query`): state is the fold of stream `streamId(command)`; the append expects
- *   the revision that was read, so a concurrent writer makes it fail with `ConcurrencyError`.
- * - Dynamic Consistency Boundary (`query` given): state is the fold of every event matching
- *   `query(command)`, in global order; the append goes to `streamId(command)` with the condition
- *   `{ query, after: <position of the last event read> }`, so it fails with `ConditionFailedError`
- *   when a matching event was stored since.
+ * A decider seen through its methods: declared as methods so that a list of definitions of
+ * different commands (`createCommandQueue({ commands: [...] })`) type-checks without casts.
  */
-export interface CommandSpec<C extends Message, E extends Message, S> {
-  readonly decider: Decider<C, E, S>;
-  /** Stream the new events are appended to (and, without `query`, the stream the state is read from). */
-  readonly streamId: (command: C) => string;
-  /** Makes the spec a DCB spec: the events that decide this command, across streams. */
-  readonly query?: (command: C) => Query;
+export interface DefinitionDecider<C extends Message, E extends Message, S> {
+  initialState(): S;
+  evolve(state: S, event: E): S;
+  decide(command: C, state: S): Decision<E>;
+}
+
+/**
+ * What the queue's pre-check of a command gets: the engine's facts about the item plus cheap
+ * questions about the store. Ask `exists` first; `decide` runs the whole decision.
+ */
+export interface PreCheckContext extends EnqueueCheckContext {
+  readonly store: EventStore;
+  /** True when the stream has events and is not deleted: a stream-head probe, no fold. */
+  readonly exists: (streamId: string) => Promise<boolean>;
+  /** Decides on the current state, appending nothing: the full cost of processing the command. */
+  readonly decide: () => Promise<PreparedDecision<unknown>>;
+}
+
+/** What every command definition holds, whatever its state is made of. */
+export interface CommandDefinitionBase<C extends Message> {
+  /** The command type, written once: `handle`, the queue and the HTTP route all take it from here. */
+  readonly type: C['type'];
+  /** Stream the new events are appended to (and, stream-scoped, the stream the state is read from). */
+  streamId(command: C): string;
+  /** Entity key ordering the command in the queue. Defaults to `streamId(command)`. */
+  partitionKey?(command: C): string;
   /**
-   * Names the decider in snapshot keys, so two specs folding the same stream differently never share
-   * a snapshot. Defaults to `'default'`.
+   * Runs before the queue records the command; throw `RejectedError` (409) or `NotFoundError`
+   * (404) to refuse it at once when its outcome is certain. Earlier accepted commands of the same
+   * key may still change the state (see `PreCheckContext.pending`).
+   */
+  preCheck?(command: C, context: PreCheckContext): Promise<void>;
+  /**
+   * Names the decision in snapshot keys, so two definitions folding the same stream differently
+   * never share a snapshot. Defaults to `'default'`.
    */
   readonly name?: string;
   /**
@@ -29,7 +51,47 @@ export interface CommandSpec<C extends Message, E extends Message, S> {
    * snapshots are then ignored (and overwritten), never folded into a state they do not fit. Default 1.
    */
   readonly snapshotVersion?: number;
+  /** Snapshots of a stream-scoped state (DCB states span streams and never snapshot). */
+  readonly snapshots?: SnapshotOptions;
 }
+
+/**
+ * A command decided by a decider:
+ * - stream-scoped (no `query`): state is the fold of stream `streamId(command)`; the append expects
+ *   the revision that was read, so a concurrent writer makes it fail with `ConcurrencyError`;
+ * - Dynamic Consistency Boundary (`query` given): state is the fold of every event matching
+ *   `query(command)`, in global order; the append carries the condition
+ *   `{ query, after: <position of the last event read> }`, so it fails with `ConditionFailedError`
+ *   when a matching event was stored since.
+ */
+export interface DeciderCommandDefinition<C extends Message, E extends Message, S>
+  extends CommandDefinitionBase<C> {
+  readonly decider: DefinitionDecider<C, E, S>;
+  /** Makes the definition a DCB one: the events that decide this command, across streams. */
+  query?(command: C): Query;
+  readonly state?: never;
+}
+
+/**
+ * A DCB command whose state is built from state views (`combine(shipment(id), truckOccupancy(t))`):
+ * the query is the views' union, each view folds only the events its own query selects.
+ */
+export interface ViewCommandDefinition<C extends Message, E extends Message, S>
+  extends CommandDefinitionBase<C> {
+  /** The views this command is decided on; their query is the decision's consistency boundary. */
+  state(command: C): StateView<S, E>;
+  decide(command: C, state: S): Decision<E>;
+  readonly decider?: never;
+  readonly query?: never;
+}
+
+/**
+ * One definition per command, made with `defineCommand`: accepted by `handle`, by
+ * `createCommandQueue({ commands })` and by the HTTP `commandRoute`.
+ */
+export type CommandDefinition<C extends Message = Message, E extends Message = Message, S = unknown> =
+  | DeciderCommandDefinition<C, E, S>
+  | ViewCommandDefinition<C, E, S>;
 
 /** Where a command came from; stamped on every event it produces. */
 export interface CommandContext {
@@ -39,6 +101,11 @@ export interface CommandContext {
   readonly causationId?: string;
   /** Who asked for it (user id, service name). */
   readonly actor?: string;
+  /**
+   * Further metadata copied onto every event (the queued path passes the command's recorded
+   * metadata); the keys above win over it.
+   */
+  readonly metadata?: EventMetadata;
 }
 
 /** A stored snapshot of a stream-scoped decider state. */
@@ -47,12 +114,12 @@ export interface Snapshot {
   readonly state: JsonValue;
   /** Revision of the last event folded into `state`. */
   readonly revision: number;
-  /** `snapshotVersion` of the spec that wrote it. */
+  /** `snapshotVersion` of the definition that wrote it. */
   readonly version: number;
 }
 
 /**
- * Snapshot storage port. Keys are opaque strings built by the runtime (`<spec name>/<stream id>`).
+ * Snapshot storage port. Keys are opaque strings built by the runtime (`<definition name>/<stream id>`).
  * Implementations: `createMemorySnapshotStore()`, `createSqliteSnapshotStore(store)`.
  */
 export interface SnapshotStore {
@@ -61,7 +128,7 @@ export interface SnapshotStore {
   readonly save: (key: string, snapshot: Snapshot) => Promise<void>;
 }
 
-/** Turns snapshots on for a stream-scoped spec. DCB specs ignore it (their state spans streams). */
+/** Turns snapshots on for a stream-scoped definition. DCB definitions ignore it (their state spans streams). */
 export interface SnapshotOptions {
   readonly store: SnapshotStore;
   /** Save a snapshot once at least this many events were folded since the last one. Default 100. */
@@ -122,8 +189,11 @@ export type PreparedDecision<S> = PreparedEvents<S> | PreparedRejection<S>;
 
 /** Options of `handle`. */
 export interface HandleOptions extends DecideOptions {
-  /** Attempts after the first one on `ConcurrencyError` / `ConditionFailedError`. Default 3. */
-  readonly retries?: number;
+  /**
+   * Decide-and-append attempts after the first one on `ConcurrencyError` / `ConditionFailedError`
+   * (the queue's option of the same name). Default 3.
+   */
+  readonly conflictRetries?: number;
 }
 
 /** What `handle` returns when the command was accepted. A rejection throws `RejectedError`. */

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { CommandQueue, EventStore } from 'eventfold';
 import { createCommandQueue, createMemoryCommandLog, createMemoryStore, preCheckWhenIdle } from 'eventfold';
 import { commandRoute, commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
-import { addHandler, counterStream } from '../queue/counter.test-support.js';
+import { addCommand, counterStream } from '../queue/counter.test-support.js';
 
 interface Fixture {
   readonly app: HttpServer;
@@ -17,7 +17,8 @@ interface Fixture {
 const build = async (): Promise<Fixture> => {
   const store = createMemoryStore();
   const log = createMemoryCommandLog({ store });
-  const queue = createCommandQueue({ store, log, handlers: [addHandler(preCheckWhenIdle)] });
+  const add = addCommand(preCheckWhenIdle);
+  const queue = createCommandQueue({ store, log, commands: [add] });
   const closed: string[] = [];
   const app = createHttpServer({
     bodyLimit: 1024,
@@ -36,7 +37,8 @@ const build = async (): Promise<Fixture> => {
   commandRoute(app, queue, {
     url: '/counters',
     body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-    command: ({ body }) => ({ type: 'Add', data: { counterId: randomUUID(), amount: body.amount } }),
+    command: add,
+    toCommand: ({ body }) => ({ counterId: randomUUID(), amount: body.amount }),
     response: (record) => ({ counterId: record.data.counterId ?? null }),
     summary: 'Creates a counter',
   });
@@ -47,10 +49,8 @@ const build = async (): Promise<Fixture> => {
       { amount: Type.Integer({ minimum: 1 }), note: Type.Optional(Type.String({ maxLength: 50 })) },
       { additionalProperties: false },
     ),
-    command: ({ params, body }) => ({
-      type: 'Add',
-      data: { counterId: params.counterId, amount: body.amount },
-    }),
+    command: add,
+    toCommand: ({ params, body }) => ({ counterId: params.counterId, amount: body.amount }),
   });
   commandRoute(app, queue, {
     url: '/counters/:counterId/add-unchecked',
@@ -60,10 +60,8 @@ const build = async (): Promise<Fixture> => {
       amount: Type.Integer({ minimum: 1 }),
       meta: Type.Optional(Type.Object({ by: Type.String() })),
     }),
-    command: ({ params, body }) => ({
-      type: 'Add',
-      data: { counterId: params.counterId, amount: body.amount },
-    }),
+    command: add,
+    toCommand: ({ params, body }) => ({ counterId: params.counterId, amount: body.amount }),
     enqueue: { preCheck: false },
   });
   commandStatusRoute(app, queue);

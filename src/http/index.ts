@@ -14,9 +14,9 @@ export { notFoundAnswer, toErrorAnswer } from './errors.js';
 export { closeOnSignals, createHttpServer } from './server.js';
 // Options of the server and the command route, and the body of every error answer.
 export type {
-  BuiltCommand,
   CommandRequest,
   CommandRouteOptions,
+  EnqueueFields,
   ErrorBody,
   HttpServer,
   HttpServerOptions,

@@ -2,36 +2,35 @@
 // Prints `listening <port>`, and `started <commandId>` when a worker begins a command (each
 // takes ~300 ms, so SIGTERM lands while commands are in flight).
 import { Type } from '@sinclair/typebox';
-import { createCommandQueue, defineQueuedCommand } from 'eventfold';
 import { closeOnSignals, commandRoute, createHttpServer } from 'eventfold/http';
 import { createSqliteCommandLog, createSqliteStore } from 'eventfold/sqlite';
-import { type AddCommand, addHandler } from '../queue/counter.test-support.js';
+import { commandWorkHandler } from '../commands/queued.js';
+import { addCommand } from '../queue/counter.test-support.js';
+import { createQueueEngine } from '../queue/engine.js';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: server-child <db-file>');
 
 const store = createSqliteStore({ path });
 const log = createSqliteCommandLog({ store });
-const inner = addHandler();
-const slow = defineQueuedCommand<AddCommand>({
-  type: 'Add',
-  partitionKey: (command) => command.data.counterId,
-  prepare: async (command, context) => {
-    process.stdout.write(`started ${context.commandId}\n`);
+const add = addCommand();
+const inner = commandWorkHandler(store, add);
+const slow = {
+  ...inner,
+  process: async (item: Parameters<typeof inner.process>[0]) => {
+    process.stdout.write(`started ${item.commandId}\n`);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return inner.prepare(command, context);
+    return inner.process(item);
   },
-});
-const queue = createCommandQueue({ store, log, handlers: [slow], concurrency: 2 });
+};
+const queue = createQueueEngine({ log, handlers: [slow], concurrency: 2 });
 const app = createHttpServer({ onClose: [queue.stop, store.close] });
 commandRoute(app, queue, {
   url: '/counters/:counterId/add',
   params: Type.Object({ counterId: Type.String() }),
   body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-  command: ({ params, body }) => ({
-    type: 'Add',
-    data: { counterId: params.counterId, amount: body.amount },
-  }),
+  command: add,
+  toCommand: ({ params, body }) => ({ counterId: params.counterId, amount: body.amount }),
 });
 closeOnSignals(app);
 await queue.start();

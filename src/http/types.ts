@@ -6,6 +6,7 @@ import type {
   RawReplyDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { CommandDefinition } from '../commands/types.js';
 import type { EventMetadata, Message } from '../core/envelope.js';
 import type { ErrorDetail } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
@@ -55,15 +56,16 @@ export interface CommandRequest<P extends TSchema, B extends TSchema> {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** The command to enqueue for a request, with optional queue options (e.g. a command id). */
-export interface BuiltCommand {
-  readonly command: Message;
+/** Queue fields a route may set per request: a command id of its choosing, metadata for the events. */
+export interface EnqueueFields {
   readonly commandId?: string;
   readonly metadata?: EventMetadata;
 }
 
 /** Options of `commandRoute`. */
-export interface CommandRouteOptions<P extends TSchema, B extends TSchema> {
+export interface CommandRouteOptions<C extends Message, P extends TSchema, B extends TSchema> {
+  /** The command's definition (`defineCommand`): the route enqueues commands of its `type`. */
+  readonly command: CommandDefinition<C, Message, unknown>;
   /** Defaults to `POST`. */
   readonly method?: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify path, e.g. `/shipments/:shipmentId/assign`. */
@@ -72,8 +74,10 @@ export interface CommandRouteOptions<P extends TSchema, B extends TSchema> {
   readonly params?: P;
   /** Body schema; objects should set `additionalProperties: false` so unknown fields are refused. */
   readonly body: B;
-  /** Builds the command from the validated request. */
-  readonly command: (request: CommandRequest<P, B>) => BuiltCommand | Message;
+  /** Builds the command's data from the validated request; the type comes from `command`. */
+  readonly toCommand: (request: CommandRequest<P, B>) => C['data'];
+  /** Per-request queue fields (a command id, event metadata). */
+  readonly enqueueFields?: (request: CommandRequest<P, B>) => EnqueueFields;
   /**
    * Extra fields of the 202/200 answer, computed from the stored record so an idempotent repeat
    * answers the same (e.g. `{ shipmentId: record.data.shipmentId }`).

@@ -5,7 +5,7 @@ import {
   DEFAULT_PARTITION_COUNT,
   isFinal,
   partitionOf,
-  repeatOf,
+  resolveRepeat,
   resultWithAppend,
   validateEnqueueInput,
 } from '../queue/records.js';
@@ -50,11 +50,10 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
     enqueue: async (input) => {
       validateEnqueueInput(input);
       const fingerprint = input.fingerprint ?? commandFingerprint(input.command);
-      const repeat =
-        repeatOf(byId.get(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
-        (input.idempotencyKey === undefined
-          ? undefined
-          : repeatOf(byId.get(byKey.get(input.idempotencyKey) ?? ''), fingerprint, input.idempotencyKey));
+      const repeat = resolveRepeat(input, fingerprint, {
+        byId: (commandId) => byId.get(commandId),
+        byKey: (key) => byId.get(byKey.get(key) ?? ''),
+      });
       if (repeat) return repeat;
       seq += 1;
       const record = replace({

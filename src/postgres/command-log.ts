@@ -7,7 +7,7 @@ import {
   DEFAULT_PARTITION_COUNT,
   decodeCommandRow,
   partitionOf,
-  repeatOf,
+  resolveRepeat,
   validateEnqueueInput,
 } from '../queue/records.js';
 import type {
@@ -109,11 +109,17 @@ export const createPostgresCommandLog = (options: PostgresCommandLogOptions): Po
     );
     if (inserted) return { record: decode(inserted), duplicate: false };
     // The id or the key is taken (by a committed command: the insert waited for any racing one).
-    const repeat =
-      repeatOf(await read(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
-      (input.idempotencyKey === undefined
-        ? undefined
-        : repeatOf(await readByKey(input.idempotencyKey), fingerprint, input.idempotencyKey));
+    // One read finds both earlier records the enqueue may repeat.
+    const earlier = (
+      await query(`select * from ${names.commands} where command_id = $1 or idempotency_key = $2`, [
+        input.commandId,
+        input.idempotencyKey ?? null,
+      ])
+    ).map(decode);
+    const repeat = resolveRepeat(input, fingerprint, {
+      byId: (commandId) => earlier.find((record) => record.commandId === commandId),
+      byKey: (key) => earlier.find((record) => record.idempotencyKey === key),
+    });
     if (repeat) return repeat;
     throw new InternalError(
       `command ${input.commandId}: refused by the log but not found (concurrently removed?)`,

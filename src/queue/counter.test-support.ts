@@ -2,14 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Decider, EventStore, Message } from 'eventfold';
-import { createMemoryStore, reject } from 'eventfold';
+import type { Decider, EventStore, Message, PreCheckContext } from 'eventfold';
+import { createMemoryStore, defineCommand, reject } from 'eventfold';
 import { createSqliteStore, type SqliteEventStore } from 'eventfold/sqlite';
-import { type QueuedCommandOptions, queuedCommand } from '../commands/queued.js';
 import { createMemoryCommandLog } from '../memory/command-log.js';
 import { createSqliteCommandLog } from '../sqlite/command-log.js';
 import { type AddCommand, add, counterStream } from '../testing/contracts/command-log/support.js';
-import type { CommandLog, QueuedCommandHandler } from './types.js';
+import type { CommandLog } from './types.js';
 
 // The command log contract ships in eventfold/testing and owns the sample command.
 export { type AddCommand, add, counterStream };
@@ -27,18 +26,12 @@ export const counter: Decider<AddCommand, AddedEvent, { readonly total: number }
 
 export type CounterState = { readonly total: number };
 
-export const counterSpec = {
-  decider: counter,
-  streamId: (command: AddCommand) => counterStream(command.data.counterId),
-};
-
-/** The queue handler for `Add`, keyed by counter. */
-export const addHandler = (
-  preCheck?: QueuedCommandOptions<AddCommand, AddedEvent, CounterState>['preCheck'],
-): QueuedCommandHandler =>
-  queuedCommand<AddCommand, AddedEvent, CounterState>({
+/** The definition of `Add`, keyed by counter, with an optional pre-check. */
+export const addCommand = (preCheck?: (command: AddCommand, context: PreCheckContext) => Promise<void>) =>
+  defineCommand({
     type: 'Add',
-    spec: counterSpec,
+    decider: counter,
+    streamId: (command: AddCommand) => counterStream(command.data.counterId),
     ...(preCheck ? { preCheck } : {}),
   });
 

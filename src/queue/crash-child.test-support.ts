@@ -3,9 +3,9 @@
 // resolved (durably committed) — the parent SIGKILLs it mid-burst. `… drain` processes every
 // accepted command, prints `drained` and exits.
 import { createSqliteStore } from 'eventfold/sqlite';
+import { createCommandQueue } from '../commands/queued.js';
 import { createSqliteCommandLog } from '../sqlite/command-log.js';
-import { add, addHandler } from './counter.test-support.js';
-import { createCommandQueue } from './queue.js';
+import { add, addCommand } from './counter.test-support.js';
 
 const [path, mode, round, count] = process.argv.slice(2);
 if (!path || (mode !== 'burst' && mode !== 'drain'))
@@ -15,7 +15,7 @@ const KEYS = 12;
 const WRITERS = 8;
 const store = createSqliteStore({ path });
 const log = createSqliteCommandLog({ store });
-const queue = createCommandQueue({ store, log, handlers: [addHandler()], concurrency: 4 });
+const queue = createCommandQueue({ store, log, commands: [addCommand()], concurrency: 4 });
 await queue.start();
 
 if (mode === 'burst') {

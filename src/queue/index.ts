@@ -1,5 +1,5 @@
-/** The durable partitioned queue: command log port, ordered workers per key, leases, outcomes, waiters. */
+/** The durable partitioned queue engine: command log port, ordered workers per key, leases, outcomes, waiters. */
+export { createQueueEngine } from './engine.js';
 export { timeOrderedId } from './ids.js';
-export { createCommandQueue } from './queue.js';
 export { commandFingerprint, DEFAULT_PARTITION_COUNT, partitionOf } from './records.js';
 export type * from './types.js';

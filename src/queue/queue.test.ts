@@ -8,23 +8,22 @@ import {
   NotFoundError,
   RejectedError,
 } from 'eventfold';
-import { defineQueuedCommand, preCheckWhenIdle } from '../commands/queued.js';
+import { commandWorkHandler, preCheckWhenIdle } from '../commands/queued.js';
 import {
   type AddCommand,
   add,
-  addHandler,
+  addCommand,
   type Backend,
   backends,
   counterStream,
 } from './counter.test-support.js';
-import { createCommandQueue } from './queue.js';
-import type { CommandQueueOptions, CommandRecord, QueuedCommandHandler } from './types.js';
+import { createQueueEngine } from './engine.js';
+import type { CommandRecord, QueueEngineOptions, WorkHandler } from './types.js';
 
-const queueOn = (backend: Backend, options: Partial<CommandQueueOptions> = {}) =>
-  createCommandQueue({
-    store: backend.store,
+const queueOn = (backend: Backend, options: Partial<QueueEngineOptions> = {}) =>
+  createQueueEngine({
     log: backend.log,
-    handlers: [addHandler()],
+    handlers: [commandWorkHandler(backend.store, addCommand())],
     backoffMs: 5,
     ...options,
   });
@@ -33,27 +32,27 @@ const waitAll = async (queue: ReturnType<typeof queueOn>, records: readonly Comm
   Promise.all(records.map((record) => queue.waitFor(record.commandId, 10_000)));
 
 /**
- * A handler around `Add` whose `prepare` runs `before` first (to inject failures or delays) and
- * `after` between deciding and committing (to inject a racing writer).
+ * A work handler around `Add` whose `process` runs `before` first (to inject failures or delays)
+ * and `after` between deciding and committing (to inject a racing writer).
  */
 const wrappedAdd = (
+  store: Backend['store'],
   before: (command: AddCommand, call: number) => Promise<void>,
   after: (call: number) => Promise<void> = async () => undefined,
-): QueuedCommandHandler => {
-  const inner = addHandler();
+): WorkHandler => {
+  const inner = commandWorkHandler(store, addCommand());
   let calls = 0;
-  return defineQueuedCommand<AddCommand>({
-    type: 'Add',
-    partitionKey: (command) => command.data.counterId,
-    prepare: async (command, context) => {
+  return {
+    ...inner,
+    process: async (item) => {
       calls += 1;
       const call = calls;
-      await before(command, call);
-      const prepared = await inner.prepare(command, context);
+      await before({ type: 'Add', data: item.data as AddCommand['data'] }, call);
+      const outcome = await inner.process(item);
       await after(call);
-      return prepared;
+      return outcome;
     },
-  });
+  };
 };
 
 for (const { name, open } of backends) {
@@ -158,6 +157,7 @@ for (const { name, open } of backends) {
       // Another writer appends to the counter after every decision's read: the first attempts
       // conflict, the command must be decided again on the new total, never lost or doubled.
       const racing = wrappedAdd(
+        backend.store,
         async () => undefined,
         async (call) => {
           if (call <= 2)
@@ -186,7 +186,7 @@ for (const { name, open } of backends) {
 
     it('retries unexpected errors with backoff, then marks the command failed and goes on', async () => {
       const backend = await open();
-      const flaky = wrappedAdd(async (command, call) => {
+      const flaky = wrappedAdd(backend.store, async (command, call) => {
         if (command.data.amount === 13) throw new Error('always broken');
         if (call <= 2) throw new Error(`transient ${call}`);
       });
@@ -215,7 +215,7 @@ for (const { name, open } of backends) {
 
     it('takes a typed refusal thrown by a handler as a final rejection, without retries', async () => {
       const backend = await open();
-      const refusing = wrappedAdd(async (command) => {
+      const refusing = wrappedAdd(backend.store, async (command) => {
         if (command.data.amount === 7) throw new RejectedError('UNLUCKY', 'seven is refused');
         if (command.data.amount === 8) throw new NotFoundError('counter');
       });
@@ -241,7 +241,7 @@ for (const { name, open } of backends) {
       const running = new Map<string, number>();
       let maxTotal = 0;
       let maxPerKey = 0;
-      const tracked = wrappedAdd(async (command) => {
+      const tracked = wrappedAdd(backend.store, async (command) => {
         const key = command.data.counterId;
         running.set(key, (running.get(key) ?? 0) + 1);
         const total = [...running.values()].reduce((sum, value) => sum + value, 0);
@@ -276,7 +276,7 @@ for (const { name, open } of backends) {
       const inside = new Promise<void>((resolve) => {
         entered = resolve;
       });
-      const slow = wrappedAdd(async () => {
+      const slow = wrappedAdd(backend.store, async () => {
         entered();
         await gate;
       });
@@ -318,7 +318,9 @@ for (const { name, open } of backends) {
 
     it('dedupes by Idempotency-Key, even after the command finished, and refuses another body', async () => {
       const backend = await open();
-      const queue = queueOn(backend, { handlers: [addHandler(preCheckWhenIdle)] });
+      const queue = queueOn(backend, {
+        handlers: [commandWorkHandler(backend.store, addCommand(preCheckWhenIdle))],
+      });
       try {
         await queue.start();
         const first = await queue.enqueue(add('a', 100), { idempotencyKey: 'k1', fingerprint: 'f1' });
@@ -351,10 +353,9 @@ for (const { name, open } of backends) {
         for (const listener of listeners) listener();
       };
       // Polling is effectively off: only the notification can wake the workers and the waiter.
-      const queue = createCommandQueue({
-        store: backend.store,
+      const queue = createQueueEngine({
         log,
-        handlers: [addHandler()],
+        handlers: [commandWorkHandler(backend.store, addCommand())],
         pollIntervalMs: 600_000,
       });
       try {
@@ -402,7 +403,9 @@ for (const { name, open } of backends) {
 
     it('pre-check refuses a certain rejection at once and lets commands behind pending ones through', async () => {
       const backend = await open();
-      const queue = queueOn(backend, { handlers: [addHandler(preCheckWhenIdle)] });
+      const queue = queueOn(backend, {
+        handlers: [commandWorkHandler(backend.store, addCommand(preCheckWhenIdle))],
+      });
       try {
         await queue.start();
         const full = await queue.enqueue(add('a', 100));

@@ -51,11 +51,7 @@ export const validateEnqueueInput = (input: EnqueueInput): void => {
     ]);
 };
 
-/**
- * Decides what an enqueue meets: an earlier record under the same command id or idempotency
- * key is a repeat when the fingerprint matches, and a typed error when it does not.
- */
-export const repeatOf = (
+const repeatOf = (
   existing: CommandRecord | undefined,
   fingerprint: string,
   key: string,
@@ -63,6 +59,28 @@ export const repeatOf = (
   if (!existing) return undefined;
   if (existing.fingerprint !== fingerprint) throw new IdempotencyMismatchError(key, existing.commandId);
   return { record: existing, duplicate: true };
+};
+
+/** How a log finds the earlier records an enqueue may repeat. */
+export interface RepeatLookup {
+  readonly byId: (commandId: string) => CommandRecord | undefined;
+  readonly byKey: (idempotencyKey: string) => CommandRecord | undefined;
+}
+
+/**
+ * Decides what an enqueue meets, for every log: an earlier record under the same command id,
+ * else under the same idempotency key, is a repeat when the fingerprint matches (the first record
+ * answers) and an `IdempotencyMismatchError` when it does not; undefined when there is none.
+ */
+export const resolveRepeat = (
+  input: Pick<EnqueueInput, 'commandId' | 'idempotencyKey'>,
+  fingerprint: string,
+  lookup: RepeatLookup,
+): EnqueueResult | undefined => {
+  const { commandId, idempotencyKey } = input;
+  const sameId = repeatOf(lookup.byId(commandId), fingerprint, idempotencyKey ?? commandId);
+  if (sameId || idempotencyKey === undefined) return sameId;
+  return repeatOf(lookup.byKey(idempotencyKey), fingerprint, idempotencyKey);
 };
 
 /** True when the status is final: the command will not be processed again. */

@@ -1,9 +1,8 @@
-import type { Rejection } from '../core/decider.js';
 import type { EventMetadata, Message, NewEvent } from '../core/envelope.js';
 import type { ErrorDetail } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
 import type { Logger } from '../core/logger.js';
-import type { AppendOptions, AppendResult, EventStore } from '../core/store.js';
+import type { AppendOptions, AppendResult } from '../core/store.js';
 
 /**
  * Life of a queued command:
@@ -150,49 +149,47 @@ export interface CommandLog {
   readonly onForeignChange?: (listener: () => void) => () => void;
 }
 
-/** What a command handler gets to decide with. */
-export interface PrepareContext {
-  readonly store: EventStore;
+/**
+ * One unit of work as the engine hands it to its handler: a durable record of the log, reduced to
+ * what processing needs. Commands are one kind of work item; the engine knows nothing of deciding.
+ */
+export type WorkItem = Pick<
+  CommandRecord,
+  'commandId' | 'partitionKey' | 'type' | 'data' | 'metadata' | 'attempts'
+>;
+
+/**
+ * How processing a work item ended, as the handler sees it: `succeeded` (optionally with events
+ * to append atomically with the outcome) or `rejected`. `failed` is the engine's to decide.
+ */
+export type WorkOutcome = Exclude<CommandOutcome, { readonly status: 'failed' }>;
+
+/** Given to a handler's pre-check: facts about the item about to be recorded. */
+export interface EnqueueCheckContext {
+  /** The id the item will be recorded under. */
   readonly commandId: string;
+  /** The metadata it will be recorded with. */
   readonly metadata: EventMetadata;
-}
-
-/** Events to append with the command's success, or a rejection. */
-export type PreparedCommand =
-  | {
-      readonly ok: true;
-      readonly streamId: string;
-      readonly events: readonly NewEvent[];
-      readonly appendOptions: AppendOptions;
-      /** Extra result fields stored with the outcome. */
-      readonly result?: JsonObject;
-    }
-  | { readonly ok: false; readonly rejection: Rejection };
-
-/** Given to a pre-check: facts to decide whether the outcome is already certain. */
-export interface PreCheckContext {
-  readonly store: EventStore;
-  /** Accepted commands of the same partition key still waiting to be processed. */
+  /** Accepted items of the same partition key still waiting to be processed. */
   readonly pending: () => Promise<number>;
-  /** Decides against the current state, appending nothing. */
-  readonly decide: () => Promise<PreparedCommand>;
 }
 
 /**
- * How the queue runs one command type. Build one with `queuedCommand({ spec, partitionKey, … })`
- * (decider spec) or write `prepare` by hand.
+ * How the engine runs one type of work item. `process` may throw: a conflict
+ * (`ConcurrencyError` / `ConditionFailedError`, also from committing its append) makes the engine
+ * call it again at once, a typed refusal (`RejectedError`, `ValidationError`, `NotFoundError`)
+ * ends the item `rejected`, anything else is retried with backoff and ends `failed`.
  */
-export interface QueuedCommandHandler<C extends Message = Message> {
-  readonly type: C['type'];
-  readonly partitionKey: (command: C) => string;
-  /** Loads state and decides without appending. */
-  readonly prepare: (command: C, context: PrepareContext) => Promise<PreparedCommand>;
+export interface WorkHandler {
+  readonly type: string;
+  /** Items sharing a key are processed one at a time, in arrival order. */
+  readonly partitionKey: (message: Message) => string;
+  readonly process: (item: WorkItem) => Promise<WorkOutcome>;
   /**
-   * Runs before enqueueing; throw `RejectedError` (409) or `NotFoundError` (404) to refuse the
-   * command at once when its outcome is certain. Beware: earlier accepted commands of the same key
-   * may still change the state (see `PreCheckContext.pending`).
+   * Runs before the item is recorded; throw a typed error (e.g. `RejectedError` → 409,
+   * `NotFoundError` → 404) to refuse it at once when its outcome is certain.
    */
-  readonly preCheck?: (command: C, context: PreCheckContext) => Promise<void>;
+  readonly preCheck?: (message: Message, context: EnqueueCheckContext) => Promise<void>;
 }
 
 /** Options of `queue.enqueue`. */
@@ -211,12 +208,11 @@ export interface EnqueueOptions {
   readonly preCheck?: boolean;
 }
 
-/** Options of `createCommandQueue`. */
-export interface CommandQueueOptions {
-  readonly store: EventStore;
+/** Options of `createQueueEngine` (and, with `store` and `commands`, of `createCommandQueue`). */
+export interface QueueEngineOptions {
   readonly log: CommandLog;
-  readonly handlers: readonly QueuedCommandHandler[];
-  /** Commands processed in parallel (different keys). Default 8. */
+  readonly handlers: readonly WorkHandler[];
+  /** Items processed in parallel (different keys). Default 8. */
   readonly concurrency?: number;
   /** Unexpected-error attempts before a command is `failed`. Default 5. */
   readonly maxAttempts?: number;
@@ -224,7 +220,7 @@ export interface CommandQueueOptions {
   readonly backoffMs?: number;
   /** Cap of the retry delay. Default 10 s. */
   readonly maxBackoffMs?: number;
-  /** Reload-and-decide retries on ConcurrencyError/ConditionFailedError per attempt. Default 20. */
+  /** Immediate re-runs after a ConcurrencyError/ConditionFailedError, per attempt. Default 20. */
   readonly conflictRetries?: number;
   /** Poll for commands enqueued or completed by other processes. Default 500 ms. */
   readonly pollIntervalMs?: number;

@@ -7,7 +7,7 @@ import {
   DEFAULT_PARTITION_COUNT,
   decodeCommandRow,
   partitionOf,
-  repeatOf,
+  resolveRepeat,
   resultWithAppend,
   validateEnqueueInput,
 } from '../queue/records.js';
@@ -104,6 +104,10 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
     const row = statements.byId.get(commandId);
     return row ? decode(row) : undefined;
   };
+  const readByKey = (key: string): CommandRecord | undefined => {
+    const row = statements.byKey.get(key);
+    return row ? decode(row) : undefined;
+  };
   /**
    * Records handed out by `next` and not completed yet (at most the workers' concurrency). While
    * such a command is still accepted its stored fields are exactly these, so `complete` reads only
@@ -134,18 +138,7 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
         if (!isUniqueViolation(error)) throw error;
         // The earlier command under this id, else under this key, answers (same fingerprint) or
         // the enqueue fails with a mismatch.
-        const repeat =
-          repeatOf(read(input.commandId), fingerprint, input.idempotencyKey ?? input.commandId) ??
-          (input.idempotencyKey === undefined
-            ? undefined
-            : repeatOf(
-                (() => {
-                  const row = statements.byKey.get(input.idempotencyKey);
-                  return row ? decode(row) : undefined;
-                })(),
-                fingerprint,
-                input.idempotencyKey,
-              ));
+        const repeat = resolveRepeat(input, fingerprint, { byId: read, byKey: readByKey });
         if (repeat) return repeat;
         throw error;
       }
@@ -188,10 +181,7 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
     partitionCount,
     enqueue,
     get: async (commandId) => read(commandId),
-    findByIdempotencyKey: async (key) => {
-      const row = statements.byKey.get(key);
-      return row ? decode(row) : undefined;
-    },
+    findByIdempotencyKey: async (key) => readByKey(key),
     countPending: async (partitionKey, beforeSeq) =>
       (statements.countPending.get(partitionKey, beforeSeq ?? Number.MAX_SAFE_INTEGER) as { pending: number })
         .pending,

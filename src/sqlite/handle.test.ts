@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { handle } from 'eventfold';
 import { withTempSqliteStore } from 'eventfold/testing';
-import { counterSpec, increment, register, registrationSpec } from '../commands/examples.test-support.js';
+import { increment, incrementCounter, register, registerUser } from '../commands/examples.test-support.js';
 
 describe('handle on the SQLite store (group-committed appends)', () => {
   it('racing handles on one stream all land, by retrying on conflicts', () =>
     withTempSqliteStore(async ({ store }) => {
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => handle(store, counterSpec, increment('race'), { retries: 20 })),
+        Array.from({ length: 10 }, () =>
+          handle(store, incrementCounter, increment('race'), { conflictRetries: 20 }),
+        ),
       );
       const revisions = results.map((result) => result.nextExpectedRevision).sort((a, b) => a - b);
       assert.deepEqual(revisions, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -23,9 +25,7 @@ describe('handle on the SQLite store (group-committed appends)', () => {
   it('DCB: of racing registrations of one username across streams, exactly one wins', () =>
     withTempSqliteStore(async ({ store }) => {
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 6 }, (_, index) =>
-          handle(store, registrationSpec, register(`u${index}`, 'ada')),
-        ),
+        Array.from({ length: 6 }, (_, index) => handle(store, registerUser, register(`u${index}`, 'ada'))),
       );
       const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
       const refused = outcomes.filter(

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { handle, snapshotKey } from 'eventfold';
 import { createSqliteSnapshotStore } from 'eventfold/sqlite';
 import { withTempSqliteStore } from 'eventfold/testing';
-import { counterSpec, increment } from '../commands/examples.test-support.js';
+import { increment, incrementCounter } from '../commands/examples.test-support.js';
 
 describe('SQLite snapshot store', () => {
   it('keeps snapshots in the store file across a restart, with identical results to no snapshots', () =>
@@ -12,22 +12,22 @@ describe('SQLite snapshot store', () => {
       const snapshots = { store: createSqliteSnapshotStore(store), every: 3 };
       const withSnapshots = [];
       for (const by of sizes)
-        withSnapshots.push((await handle(store, counterSpec, increment('s', by), { snapshots })).state);
+        withSnapshots.push((await handle(store, incrementCounter, increment('s', by), { snapshots })).state);
       const withoutSnapshots = [];
       for (const by of sizes)
-        withoutSnapshots.push((await handle(store, counterSpec, increment('n', by))).state);
+        withoutSnapshots.push((await handle(store, incrementCounter, increment('n', by))).state);
       assert.deepEqual(withSnapshots, withoutSnapshots);
 
       await store.close();
       const restarted = await reopen();
       const reloaded = createSqliteSnapshotStore(restarted);
-      assert.deepEqual(await reloaded.load(snapshotKey(counterSpec, 'counter-s')), {
+      assert.deepEqual(await reloaded.load(snapshotKey(incrementCounter, 'counter-s')), {
         state: { total: 36, increments: 9 },
         revision: 8,
         version: 1,
       });
       assert.equal(await reloaded.load('default/unknown'), undefined);
-      const next = await handle(restarted, counterSpec, increment('s', 1), {
+      const next = await handle(restarted, incrementCounter, increment('s', 1), {
         snapshots: { store: reloaded },
       });
       assert.deepEqual(next.state, { total: 45, increments: 12 });

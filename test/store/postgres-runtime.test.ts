@@ -8,13 +8,13 @@ import {
   type PostgresProjectionContext,
 } from 'eventfold/postgres';
 import { pino } from 'pino';
-import { add, addHandler, counterStream } from '../../src/queue/counter.test-support.js';
+import { add, addCommand, counterStream } from '../../src/queue/counter.test-support.js';
 import { openSchema } from './postgres-support.js';
 
 const silent = pino({ level: 'silent' });
 
 /** Counts events per stream in a table beside the events; throws on an event marked poison. */
-const perStream: Projector<PostgresProjectionContext, Promise<void>> = {
+const perStream: Projector<PostgresProjectionContext> = {
   name: 'per-stream',
   init: async (tx) => {
     await tx.query(
@@ -88,7 +88,7 @@ describe('PostgreSQL runtime', () => {
       createCommandQueue({
         store,
         log: logs[index] as (typeof logs)[number],
-        handlers: [addHandler()],
+        commands: [addCommand()],
         pollIntervalMs: 50,
         ownerId: `node-${index}`,
       }),

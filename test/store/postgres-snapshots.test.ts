@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { type Decider, handle, type Message } from 'eventfold';
+import { type Decider, defineCommand, handle, type Message } from 'eventfold';
 import { createPostgresSnapshotStore } from 'eventfold/postgres';
 import { openSchema } from './postgres-support.js';
 
@@ -15,11 +15,12 @@ const counter: Decider<Add, Added, Total> = {
   evolve: (state, event) => ({ total: state.total + event.data.by, adds: state.adds + 1 }),
   decide: (command) => [{ type: 'Added', data: { by: command.data.by } }],
 };
-const counters = {
+const counters = defineCommand({
+  type: 'Add',
   name: 'counter',
   decider: counter,
   streamId: (command: Add) => `counter-${command.data.counter}`,
-};
+});
 const add = (name: string, by: number): Add => ({ type: 'Add', data: { counter: name, by } });
 
 describe('PostgreSQL snapshot store', () => {
