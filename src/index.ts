@@ -113,8 +113,16 @@ export type {
   ProjectionOptions,
   ProjectionTarget,
   Projector,
+  ProjectorDefinition,
   RebuildOptions,
   RebuildProgress,
+  SqlArg,
+  SqlIdentifier,
+  SqlProjectionContext,
+  SqlReader,
+  SqlStatement,
+  SqlTarget,
+  SqlValue,
 } from './projections/index.js';
 export {
   applyBatch,
@@ -124,6 +132,7 @@ export {
   DEFAULT_RESTART_DELAY_MS,
   DEFAULT_WAIT_MS,
   rebuildProjection,
+  sql,
   startOwnedProjection,
   startProjection,
 } from './projections/index.js';

@@ -30,6 +30,9 @@ export const createMemoryTarget = <S>(initial: () => S): MemoryTarget<S> => {
     readCheckpoint: async (name) => checkpoints.get(name),
     transact: (name, work, checkpoint) => {
       const next = queue.then(async () => {
+        const stored = checkpoints.get(name)?.position ?? 0;
+        // Compare-and-set: a batch at or below the stored checkpoint was applied already.
+        if (checkpoint && checkpoint.position > 0 && stored >= checkpoint.position) return;
         const draft: MemoryProjectionContext<S> = { state: structuredClone(state) };
         await work(draft);
         state = draft.state;

@@ -17,6 +17,7 @@ export type { Migration, MigrationReport } from './schema/migrations.js';
 /** The schema version this release creates and upgrades to (`migratePostgres` reports it as `to`). */
 export { LATEST_VERSION as POSTGRES_SCHEMA_VERSION } from './schema/migrations.js';
 export { createPostgresSnapshotStore } from './snapshots.js';
+export { type PostgresReader, postgresReader } from './sql-dialect.js';
 export { createPostgresStore } from './store/store.js';
 export type {
   PostgresConnection,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Message } from '../core/envelope.js';
 import { StoreClosedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { type ProjectionLocks, startOwnedProjection } from '../projections/ownership.js';
@@ -17,9 +18,7 @@ export interface PostgresProjectionOwnershipOptions {
 /** Runs projections with one owner per projection name across the nodes sharing a schema. */
 export interface PostgresProjectionOwnership {
   /** Like `startProjection`, but the projection runs only on the node holding its lock. */
-  readonly start: <Ctx, Result extends void | Promise<void>>(
-    options: ProjectionOptions<Ctx, Result>,
-  ) => ProjectionHandle;
+  readonly start: <Ctx, E extends Message>(options: ProjectionOptions<Ctx, E>) => ProjectionHandle;
   /** Ends the lock connection, freeing every lock it holds (stop the projections first). */
   readonly close: () => Promise<void>;
 }

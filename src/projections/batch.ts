@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../core/envelope.js';
+import type { Message, RecordedEvent } from '../core/envelope.js';
 import type { EventStore } from '../core/store.js';
 import { projectorFilter, projectorVersion, resetWork } from './steps.js';
 import type { ProjectionCheckpoint, ProjectionTarget, Projector } from './types.js';
@@ -11,13 +11,14 @@ export const DEFAULT_PROJECTION_BATCH_SIZE = 500;
  * batch's last position, in ONE target transaction — a crash between the two cannot happen, so a
  * restarted projection neither skips nor re-applies events. A batch of only unhandled events writes
  * nothing (the checkpoint then lags harmlessly: those events are skipped again after a restart).
- * Returns the batch's last position.
+ * A batch another node (or an earlier attempt) already committed is skipped by the target's
+ * compare-and-set on the checkpoint. Returns the batch's last position.
  */
-export const applyBatch = async <Ctx, Result extends void | Promise<void>>(
-  projector: Projector<Ctx, Result>,
-  target: ProjectionTarget<Ctx, Result>,
+export const applyBatch = async <Ctx, E extends Message>(
+  projector: Projector<Ctx, E>,
+  target: ProjectionTarget<Ctx>,
   batch: readonly RecordedEvent[],
-  handles: (event: RecordedEvent) => boolean,
+  handles: (event: RecordedEvent) => event is RecordedEvent<E>,
 ): Promise<number> => {
   const last = batch[batch.length - 1];
   if (!last) throw new RangeError('applyBatch needs at least one event');
@@ -36,9 +37,9 @@ export const applyBatch = async <Ctx, Result extends void | Promise<void>>(
  * Prepares a projection to run: creates the checkpoint storage, resets the read model when its
  * checkpoint was written by another projector version, runs `init`. Returns the checkpoint position.
  */
-export const prepareProjection = async <Ctx, Result extends void | Promise<void>>(
-  projector: Projector<Ctx, Result>,
-  target: ProjectionTarget<Ctx, Result>,
+export const prepareProjection = async <Ctx, E extends Message>(
+  projector: Projector<Ctx, E>,
+  target: ProjectionTarget<Ctx>,
 ): Promise<{ readonly position: number; readonly reset: boolean }> => {
   await target.setup();
   const version = projectorVersion(projector);
@@ -54,19 +55,17 @@ export const prepareProjection = async <Ctx, Result extends void | Promise<void>
 };
 
 /** Options of `replay`. */
-interface ReplayOptions<Ctx, Result extends void | Promise<void>> {
+interface ReplayOptions<Ctx, E extends Message> {
   readonly store: EventStore;
-  readonly projector: Projector<Ctx, Result>;
-  readonly target: ProjectionTarget<Ctx, Result>;
+  readonly projector: Projector<Ctx, E>;
+  readonly target: ProjectionTarget<Ctx>;
   readonly after: number;
   readonly batchSize: number;
   readonly onBatch?: (position: number) => void;
 }
 
 /** Reads the log from `after` to its end in batches, applying each. Returns the last position read. */
-export const replay = async <Ctx, Result extends void | Promise<void>>(
-  options: ReplayOptions<Ctx, Result>,
-): Promise<number> => {
+export const replay = async <Ctx, E extends Message>(options: ReplayOptions<Ctx, E>): Promise<number> => {
   const handles = projectorFilter(options.projector);
   let position = options.after;
   for (;;) {

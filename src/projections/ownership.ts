@@ -1,7 +1,8 @@
+import type { Message } from '../core/envelope.js';
 import { silentLogger } from '../core/logger.js';
 import { validatePosition } from '../shared/validate.js';
 import { DEFAULT_WAIT_MS, startProjection } from './run.js';
-import { projectorVersion } from './steps.js';
+import { projectorQuery, projectorVersion } from './steps.js';
 import type { ProjectionHandle, ProjectionOptions } from './types.js';
 
 /**
@@ -17,8 +18,7 @@ export interface ProjectionLocks {
 }
 
 /** Options of `startOwnedProjection`: those of `startProjection`, plus the locks and retry period. */
-export interface OwnedProjectionOptions<Ctx, Result extends void | Promise<void>>
-  extends ProjectionOptions<Ctx, Result> {
+export interface OwnedProjectionOptions<Ctx, E extends Message = Message> extends ProjectionOptions<Ctx, E> {
   readonly locks: ProjectionLocks;
   /** How often a standby node tries to take the projection over. Default 1000 ms. */
   readonly retryMs?: number;
@@ -39,8 +39,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * that batch. On a standby node `waitForPosition` follows the stored checkpoint, so read-your-writes
  * works on every node.
  */
-export const startOwnedProjection = <Ctx, Result extends void | Promise<void>>(
-  options: OwnedProjectionOptions<Ctx, Result>,
+export const startOwnedProjection = <Ctx, E extends Message>(
+  options: OwnedProjectionOptions<Ctx, E>,
 ): ProjectionHandle => {
   const { store, projector, target, locks } = options;
   const name = projector.name;
@@ -71,9 +71,8 @@ export const startOwnedProjection = <Ctx, Result extends void | Promise<void>>(
     processed = Math.max(processed, checkpoint.position);
     if (processed >= position) return true;
     const after = { after: processed, maxCount: 1 };
-    const [next] = projector.filter
-      ? await store.readByQuery(projector.filter, after)
-      : await store.readAll(after);
+    const handled = projectorQuery(projector);
+    const [next] = handled ? await store.readByQuery(handled, after) : await store.readAll(after);
     return next === undefined || next.position > position;
   };
 

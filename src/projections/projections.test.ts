@@ -229,4 +229,20 @@ describe('projections (memory target)', () => {
     assert.equal(target.read().applied, 5);
     assert.deepEqual(await target.readCheckpoint('tally'), { position: second, version: 1 });
   });
+
+  it('a memory target checkpoint is a compare-and-set: a batch at or below it is skipped', async () => {
+    const target = createMemoryTarget(emptyTally);
+    const count = (ctx: MemoryProjectionContext<Tally>) => {
+      ctx.state = { ...ctx.state, applied: ctx.state.applied + 1 };
+    };
+    await target.transact('tally', count, { position: 2, version: 1 });
+    await Promise.all([
+      target.transact('tally', count, { position: 4, version: 1 }),
+      target.transact('tally', count, { position: 4, version: 1 }),
+      target.transact('tally', count, { position: 3, version: 1 }),
+    ]);
+    assert.equal(target.read().applied, 2);
+    await target.transact('tally', count, { position: 0, version: 1 });
+    assert.equal(target.read().applied, 3, 'a reset (position 0) always runs');
+  });
 });

@@ -1,3 +1,4 @@
+import type { Message } from '../core/envelope.js';
 import { silentLogger } from '../core/logger.js';
 import { DEFAULT_PROJECTION_BATCH_SIZE, prepareProjection, replay } from './batch.js';
 import { projectorVersion, resetWork } from './steps.js';
@@ -9,8 +10,8 @@ import type { ProjectionOptions, RebuildOptions } from './types.js';
  * resumes where it stopped when the projection starts). Progress is reported after each batch.
  * Stop the live projection of the same name first. Returns the last position replayed.
  */
-export const rebuildProjection = async <Ctx, Result extends void | Promise<void>>(
-  options: RebuildOptions<Ctx, Result>,
+export const rebuildProjection = async <Ctx, E extends Message>(
+  options: RebuildOptions<Ctx, E>,
 ): Promise<number> => {
   const { store, projector, target, onProgress } = options;
   const log = (options.logger ?? silentLogger).child({ projection: projector.name });
@@ -38,8 +39,8 @@ export const rebuildProjection = async <Ctx, Result extends void | Promise<void>
  * Brings a projection up to the head of the log once, from its checkpoint, and returns the last
  * position applied — for jobs and scripts that do not keep a live subscription.
  */
-export const catchUpProjection = async <Ctx, Result extends void | Promise<void>>(
-  options: Omit<ProjectionOptions<Ctx, Result>, 'log'>,
+export const catchUpProjection = async <Ctx, E extends Message>(
+  options: Omit<ProjectionOptions<Ctx, E>, 'log'>,
 ): Promise<number> => {
   const { position } = await prepareProjection(options.projector, options.target);
   return replay({

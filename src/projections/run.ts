@@ -1,3 +1,4 @@
+import type { Message } from '../core/envelope.js';
 import { silentLogger } from '../core/logger.js';
 import type { Subscription } from '../core/store.js';
 import { validatePosition } from '../shared/validate.js';
@@ -30,8 +31,8 @@ interface Waiter {
  * await projection.waitForPosition(position); // read-your-writes
  * ```
  */
-export const startProjection = <Ctx, Result extends void | Promise<void>>(
-  options: ProjectionOptions<Ctx, Result>,
+export const startProjection = <Ctx, E extends Message>(
+  options: ProjectionOptions<Ctx, E>,
 ): ProjectionHandle => {
   const { store, projector, target } = options;
   const log = (options.logger ?? silentLogger).child({ projection: projector.name });

@@ -1,10 +1,11 @@
-import type { RecordedEvent } from '../core/envelope.js';
-import type { QueryItem } from '../core/store.js';
+import type { Message, RecordedEvent } from '../core/envelope.js';
+import { ValidationError } from '../core/errors.js';
+import type { Query, QueryItem } from '../core/store.js';
 import { matchesQuery } from '../shared/query.js';
 import { normalizeQuery } from '../shared/validate.js';
-import type { Projector } from './types.js';
+import type { ProjectorDefinition } from './types.js';
 
-type Step<Ctx, Result> = ((ctx: Ctx) => Result) | undefined;
+type Step<Ctx> = ((ctx: Ctx) => void | Promise<void>) | undefined;
 
 const isPromise = (value: unknown): value is Promise<void> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -14,8 +15,8 @@ const isPromise = (value: unknown): value is Promise<void> =>
  * transactions must not await), and chains on the first promise otherwise.
  */
 export const sequence =
-  <Ctx, Result extends void | Promise<void>>(...steps: readonly Step<Ctx, Result>[]) =>
-  (ctx: Ctx): Result => {
+  <Ctx>(...steps: readonly Step<Ctx>[]) =>
+  (ctx: Ctx): void | Promise<void> => {
     let pending: Promise<void> | undefined;
     for (const step of steps) {
       if (!step) continue;
@@ -26,22 +27,51 @@ export const sequence =
       const result = step(ctx);
       if (isPromise(result)) pending = result;
     }
-    return pending as Result;
+    return pending;
   };
 
 /** Default version of a projector without one. */
-export const projectorVersion = (projector: Pick<Projector<unknown>, 'version'>): number =>
+export const projectorVersion = (projector: Pick<ProjectorDefinition<never>, 'version'>): number =>
   projector.version ?? 1;
 
-/** A predicate selecting the events a projector handles (all when it has no filter). */
-export const projectorFilter = (
-  projector: Pick<Projector<unknown>, 'filter'>,
-): ((event: RecordedEvent) => boolean) => {
-  if (projector.filter === undefined) return () => true;
-  const items: readonly QueryItem[] = normalizeQuery(projector.filter, 'projector.filter');
-  return (event) => matchesQuery(event, items);
+const invalidSelection = (message: string): ValidationError =>
+  new ValidationError(`projector: ${message}`, [{ field: 'projector.types', message }]);
+
+/**
+ * The events a projector handles, as a store query: its `types`, narrowed by its `filter` when it
+ * has both; undefined when it handles every event.
+ */
+export const projectorQuery = (
+  projector: Pick<ProjectorDefinition<never>, 'types' | 'filter'>,
+): Query | undefined => {
+  const { types, filter } = projector;
+  if (types !== undefined && types.length === 0) throw invalidSelection('types must name at least one type');
+  const items: readonly QueryItem[] | undefined =
+    filter === undefined ? undefined : normalizeQuery(filter, 'projector.filter');
+  if (types === undefined) return items;
+  if (items === undefined) return { types };
+  const narrowed = items.flatMap((item): QueryItem[] => {
+    const kept = item.types?.length ? item.types.filter((type) => types.includes(type)) : types;
+    // An item left without types would match every type: it selects none of ours, so it goes.
+    return kept.length === 0 ? [] : [{ types: kept, ...(item.tags ? { tags: item.tags } : {}) }];
+  });
+  if (narrowed.length === 0) throw invalidSelection('filter selects none of its types');
+  return narrowed;
+};
+
+/**
+ * A predicate selecting the events a projector handles (all when it names neither types nor a
+ * filter). It is what narrows a batch to the projector's events, hence the type guard.
+ */
+export const projectorFilter = <E extends Message>(
+  projector: Pick<ProjectorDefinition<never, E>, 'types' | 'filter'>,
+): ((event: RecordedEvent) => event is RecordedEvent<E>) => {
+  const query = projectorQuery(projector);
+  if (query === undefined) return (_event): _event is RecordedEvent<E> => true;
+  const items = normalizeQuery(query, 'projector.filter');
+  return (event): event is RecordedEvent<E> => matchesQuery(event, items);
 };
 
 /** The work of a reset: create what is missing, empty it, create again (reset may drop tables). */
-export const resetWork = <Ctx, Result extends void | Promise<void>>(projector: Projector<Ctx, Result>) =>
-  sequence<Ctx, Result>(projector.init, projector.reset, projector.init);
+export const resetWork = <Ctx>(projector: Pick<ProjectorDefinition<Ctx, never>, 'init' | 'reset'>) =>
+  sequence<Ctx>(projector.init, projector.reset, projector.init);

@@ -1,13 +1,21 @@
-import type { RecordedEvent } from '../core/envelope.js';
+import type { Message, RecordedEvent } from '../core/envelope.js';
 import type { Logger } from '../core/logger.js';
 import type { EventStore, Query } from '../core/store.js';
+import type { SqlProjectionContext, SqlReader } from './sql.js';
 
 /**
- * Maintains one read model from events. `Ctx` is what the target hands to each call: a SQLite
- * connection inside the write transaction, a memory state, a PostgreSQL client… `Result` is `void`
- * for targets whose transactions are synchronous (SQLite) and may be a promise elsewhere.
+ * Maintains one read model from events. `Ctx` is what the target hands to each call: statements to
+ * run (`SqlProjectionContext`, on SQLite and PostgreSQL alike), a memory state, a raw connection…
+ * `E` is the union of the events it handles; a projector narrowed to some events names their
+ * `types`, and `apply` receives only those, typed.
+ *
+ * Every step may return a promise, except on SQLite, whose transactions are synchronous (its target
+ * refuses a promise with a `ValidationError`); the portable `SqlProjectionContext` is synchronous.
  */
-export interface Projector<Ctx, Result extends void | Promise<void> = void | Promise<void>> {
+export type Projector<Ctx, E extends Message = Message> = ProjectorDefinition<Ctx, E> & HandledTypes<E>;
+
+/** The members of every projector; `Projector` adds that a narrowed one names its `types`. */
+export interface ProjectorDefinition<Ctx, E extends Message = Message> {
   /** Unique name: the key of its checkpoint. */
   readonly name: string;
   /**
@@ -15,15 +23,25 @@ export interface Projector<Ctx, Result extends void | Promise<void> = void | Pro
    * `startProjection` resets and replays from 0 (a projection can always be rebuilt). Default 1.
    */
   readonly version?: number;
-  /** Only events matching it reach `apply` (the checkpoint still advances past the others). */
+  /** Event types it handles: only those reach `apply` (the checkpoint still advances past the others). */
+  readonly types?: readonly E['type'][];
+  /** Further narrows the events that reach `apply` (tags); combined with `types` when both are given. */
   readonly filter?: Query;
   /** Creates what the read model needs (tables…); idempotent, run at every start and rebuild. */
-  readonly init?: (ctx: Ctx) => Result;
+  readonly init?: (ctx: Ctx) => void | Promise<void>;
   /** Applies a batch, in global-position order, inside the same transaction as the checkpoint. */
-  readonly apply: (ctx: Ctx, events: readonly RecordedEvent[]) => Result;
+  readonly apply: (ctx: Ctx, events: readonly RecordedEvent<E>[]) => void | Promise<void>;
   /** Empties the read model (before a rebuild); runs in the transaction that resets the checkpoint. */
-  readonly reset: (ctx: Ctx) => Result;
+  readonly reset: (ctx: Ctx) => void | Promise<void>;
 }
+
+/**
+ * A projector typed for some events must say which (`types`), since only those may reach `apply`;
+ * one over every event (`Message`) may omit them.
+ */
+export type HandledTypes<E extends Message> = string extends E['type']
+  ? unknown
+  : { readonly types: readonly E['type'][] };
 
 /** How far a projection got, and with which projector version. */
 export interface ProjectionCheckpoint {
@@ -38,9 +56,9 @@ export interface ProjectionCheckpoint {
  * resumes exactly after the last batch whose effect is stored (exactly-once effect).
  *
  * Implementations: `createMemoryTarget` (plain object), `createSqliteTarget` (tables in the event
- * store's file). A PostgreSQL target implements the same three members with one `BEGIN … COMMIT`.
+ * store's file), `createPostgresTarget` (tables in the store's schema).
  */
-export interface ProjectionTarget<Ctx, Result extends void | Promise<void> = void | Promise<void>> {
+export interface ProjectionTarget<Ctx> {
   /** Creates the checkpoint storage if missing; idempotent. */
   readonly setup: () => Promise<void>;
   /** The stored checkpoint of projection `name`, or undefined when it never ran. */
@@ -48,19 +66,31 @@ export interface ProjectionTarget<Ctx, Result extends void | Promise<void> = voi
   /**
    * Runs `work` in one transaction and, when `checkpoint` is given, stores it for `name` in the same
    * transaction. A throw from `work` rolls everything back and rejects with that error.
+   *
+   * A checkpoint is a compare-and-set: at position 0 (a reset) the work always runs; at any other
+   * position it runs only when it moves the stored checkpoint forward, and the call does nothing
+   * when the stored position is already at or beyond it (another node, or an earlier attempt,
+   * applied that batch). So one batch is never applied twice, whichever nodes race for it.
    */
   readonly transact: (
     name: string,
-    work: (ctx: Ctx) => Result,
+    work: (ctx: Ctx) => void | Promise<void>,
     checkpoint?: ProjectionCheckpoint,
   ) => Promise<void>;
 }
 
+/** A target in a SQL database: projectors write through `SqlProjectionContext`, queries read through `reader`. */
+export interface SqlTarget<Ctx extends SqlProjectionContext = SqlProjectionContext>
+  extends ProjectionTarget<Ctx> {
+  /** Queries of the read models (committed batches only). */
+  readonly reader: SqlReader;
+}
+
 /** Options of `startProjection`. */
-export interface ProjectionOptions<Ctx, Result extends void | Promise<void>> {
+export interface ProjectionOptions<Ctx, E extends Message = Message> {
   readonly store: EventStore;
-  readonly projector: Projector<Ctx, Result>;
-  readonly target: ProjectionTarget<Ctx, Result>;
+  readonly projector: Projector<Ctx, E>;
+  readonly target: ProjectionTarget<Ctx>;
   /** Largest batch applied in one transaction. Default 500. */
   readonly batchSize?: number;
   readonly logger?: Logger;
@@ -107,10 +137,10 @@ export interface RebuildProgress {
 }
 
 /** Options of `rebuildProjection`. Stop the live projection of the same name first. */
-export interface RebuildOptions<Ctx, Result extends void | Promise<void>> {
+export interface RebuildOptions<Ctx, E extends Message = Message> {
   readonly store: EventStore;
-  readonly projector: Projector<Ctx, Result>;
-  readonly target: ProjectionTarget<Ctx, Result>;
+  readonly projector: Projector<Ctx, E>;
+  readonly target: ProjectionTarget<Ctx>;
   readonly batchSize?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
   readonly logger?: Logger;

@@ -1,20 +1,24 @@
-import type { RecordedEvent } from '../core/envelope.js';
+import type { Message, RecordedEvent } from '../core/envelope.js';
 import { DEFAULT_PROJECTION_BATCH_SIZE, prepareProjection } from '../projections/batch.js';
 import { projectorFilter, projectorVersion } from '../projections/steps.js';
 import type { Projector } from '../projections/types.js';
 import type { SqliteEventStore, SqliteInlineProjection, SqliteTransaction } from './store/types.js';
-import { checkpointStatements, createSqliteTarget, type SqliteProjectionContext } from './target.js';
-
-type SqliteProjector = Projector<SqliteProjectionContext, void>;
+import {
+  checkpointStatements,
+  createSqliteTarget,
+  mustBeSync,
+  type SqliteProjectionContext,
+  sqliteProjectionContext,
+} from './target.js';
 
 /**
  * Applies events to an inline projection inside the caller's transaction, guarded by its checkpoint
  * read in that same transaction: events at or below it are already in the read model and are
  * skipped, so the append path and a catch-up can never apply an event twice.
  */
-const applyGuarded = (
-  projector: SqliteProjector,
-  handles: (event: RecordedEvent) => boolean,
+const applyGuarded = <E extends Message>(
+  projector: Projector<SqliteProjectionContext, E>,
+  handles: (event: RecordedEvent) => event is RecordedEvent<E>,
   tx: Pick<SqliteTransaction, 'database'>,
   events: readonly RecordedEvent[],
 ): void => {
@@ -23,8 +27,11 @@ const applyGuarded = (
   const statements = checkpointStatements(tx.database);
   const checkpoint = statements.select.get(projector.name)?.position ?? 0;
   if (last.position <= checkpoint) return;
-  const selected = events.filter((event) => event.position > checkpoint && handles(event));
-  if (selected.length > 0) projector.apply({ database: tx.database }, selected);
+  const selected = events.filter(
+    (event): event is RecordedEvent<E> => event.position > checkpoint && handles(event),
+  );
+  if (selected.length > 0)
+    mustBeSync(projector.apply(sqliteProjectionContext(tx.database), selected), projector.name);
   statements.upsert.run(projector.name, last.position, projectorVersion(projector));
 };
 
@@ -38,7 +45,9 @@ const applyGuarded = (
  * appending: it creates the tables and applies the events stored while the projection was not
  * registered (or rebuilds on a version change). Appends made before that would leave a gap.
  */
-export const sqliteInlineProjection = (projector: SqliteProjector): SqliteInlineProjection => {
+export const sqliteInlineProjection = <E extends Message>(
+  projector: Projector<SqliteProjectionContext, E>,
+): SqliteInlineProjection => {
   const handles = projectorFilter(projector);
   return {
     name: projector.name,
@@ -51,9 +60,9 @@ export const sqliteInlineProjection = (projector: SqliteProjector): SqliteInline
  * catch-up from its checkpoint to the head, each batch guarded like the inline path. Returns the
  * position it caught up to.
  */
-export const prepareSqliteInlineProjection = async (
+export const prepareSqliteInlineProjection = async <E extends Message>(
   store: SqliteEventStore,
-  projector: SqliteProjector,
+  projector: Projector<SqliteProjectionContext, E>,
   options: { readonly batchSize?: number } = {},
 ): Promise<number> => {
   const handles = projectorFilter(projector);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Projector } from 'eventfold';
+import type { Projector, RecordedEvent } from 'eventfold';
 import { handle, rebuildProjection, startProjection } from 'eventfold';
 import {
   createSqliteTarget,
@@ -8,14 +8,14 @@ import {
   type SqliteProjectionContext,
   sqliteInlineProjection,
 } from 'eventfold/sqlite';
-import { withTempSqliteStore } from 'eventfold/testing';
+import { recordGiven, withTempSqliteStore } from 'eventfold/testing';
 import { pino } from 'pino';
-import { counterSpec, increment } from '../commands/examples.test-support.js';
+import { increment, incrementCounter } from '../commands/examples.test-support.js';
 
 const silent = pino({ level: 'silent' });
 
 /** Totals per counter stream in a table; throws on an increment of 13 after writing part of the batch. */
-const totals = (overrides: Partial<Projector<SqliteProjectionContext, void>> = {}) =>
+const totals = (overrides: Partial<Projector<SqliteProjectionContext>> = {}) =>
   ({
     name: 'totals',
     filter: { types: ['Incremented'] },
@@ -38,7 +38,7 @@ const totals = (overrides: Partial<Projector<SqliteProjectionContext, void>> = {
       database.exec('DROP TABLE IF EXISTS rm_totals');
     },
     ...overrides,
-  }) satisfies Projector<SqliteProjectionContext, void>;
+  }) satisfies Projector<SqliteProjectionContext>;
 
 type Row = { stream: string; total: number; events: number };
 const rows = (database: import('better-sqlite3').Database): Row[] =>
@@ -47,7 +47,7 @@ const rows = (database: import('better-sqlite3').Database): Row[] =>
 describe('projections (SQLite target, same file as the events)', () => {
   it('commits the read model and the checkpoint together: a throw mid-batch leaves neither, a restart resumes once', () =>
     withTempSqliteStore(async ({ store, reopen }) => {
-      for (const by of [1, 2, 3]) await handle(store, counterSpec, increment('a', by));
+      for (const by of [1, 2, 3]) await handle(store, incrementCounter, increment('a', by));
       const target = createSqliteTarget(store);
       const first = startProjection({ store, projector: totals(), target, logger: silent });
       assert.equal(await first.waitForPosition(3), true);
@@ -86,7 +86,7 @@ describe('projections (SQLite target, same file as the events)', () => {
   it('rebuild equals the live result; lag reports what is left', () =>
     withTempSqliteStore(async ({ store }) => {
       for (let index = 0; index < 30; index += 1)
-        await handle(store, counterSpec, increment(`c${index % 4}`, (index % 3) + 1));
+        await handle(store, incrementCounter, increment(`c${index % 4}`, (index % 3) + 1));
       const target = createSqliteTarget(store);
       const live = startProjection({ store, projector: totals(), target, batchSize: 7, logger: silent });
       await live.waitForPosition(30);
@@ -115,18 +115,18 @@ describe('projections (SQLite target, same file as the events)', () => {
   it('inline: the read model is written in the append transaction, and a throw aborts the append', () =>
     withTempSqliteStore(async ({ store, reopen }) => {
       // Events stored before the projection existed are caught up when it is prepared.
-      await handle(store, counterSpec, increment('early', 4));
+      await handle(store, incrementCounter, increment('early', 4));
       await store.close();
       const projector = totals();
       const inline = await reopen({ inlineProjections: [sqliteInlineProjection(projector)] });
       assert.equal(await prepareSqliteInlineProjection(inline, projector), 1);
-      await handle(inline, counterSpec, increment('x', 2));
+      await handle(inline, incrementCounter, increment('x', 2));
       // No waiting: read-your-writes by construction.
       assert.deepEqual(rows(inline.database), [
         { stream: 'counter-early', total: 4, events: 1 },
         { stream: 'counter-x', total: 2, events: 1 },
       ]);
-      await assert.rejects(handle(inline, counterSpec, increment('x', 13)), /unlucky/);
+      await assert.rejects(handle(inline, incrementCounter, increment('x', 13)), /unlucky/);
       assert.equal((await inline.readStream('counter-x')).length, 1, 'the append was rolled back');
       // Preparing again (a restart) applies nothing twice: the checkpoint guards it.
       assert.equal(await prepareSqliteInlineProjection(inline, projector), 2);
@@ -142,5 +142,29 @@ describe('projections (SQLite target, same file as the events)', () => {
         { stream: 'counter-early', total: 4, events: 1 },
         { stream: 'counter-x', total: 2, events: 1 },
       ]);
+    }));
+
+  it('the checkpoint is a compare-and-set: a batch at or below it is skipped, a reset always runs', () =>
+    withTempSqliteStore(async ({ store }) => {
+      const target = createSqliteTarget(store);
+      await target.setup();
+      await target.transact('totals', (ctx) => totals().init?.(ctx));
+      const [first, second] = recordGiven([
+        { type: 'Incremented', data: { by: 1 }, streamId: 'counter-a' },
+        { type: 'Incremented', data: { by: 2 }, streamId: 'counter-a' },
+      ]);
+      assert.ok(first && second);
+      const apply = (event: RecordedEvent) =>
+        target.transact('totals', (ctx) => totals().apply(ctx, [event]), {
+          position: event.position,
+          version: 1,
+        });
+      await apply(first);
+      await apply(second);
+      await apply(first);
+      await apply(second);
+      assert.deepEqual(rows(store.database), [{ stream: 'counter-a', total: 3, events: 2 }]);
+      await target.transact('totals', (ctx) => totals().reset(ctx), { position: 0, version: 1 });
+      assert.deepEqual(await target.readCheckpoint('totals'), { position: 0, version: 1 });
     }));
 });

@@ -1,19 +1,30 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ValidationError } from '../core/errors.js';
-import type { ProjectionCheckpoint, ProjectionTarget } from '../projections/types.js';
+import type { SqlProjectionContext } from '../projections/sql.js';
+import type { ProjectionCheckpoint, SqlTarget } from '../projections/types.js';
 import { type CheckpointRow, SELECT_CHECKPOINT, UPSERT_CHECKPOINT } from './schema/checkpoints.js';
+import { runSqlite, type SqliteReader, sqliteReader } from './sql-dialect.js';
 import type { SqliteEventStore } from './store/types.js';
 
 /**
- * What a projector on SQLite receives: the store's connection, inside the write transaction. Write
- * the read model with it synchronously; the checkpoint commits with those writes.
+ * What a projector on SQLite receives, inside the write transaction: `run` for portable statements
+ * (the same projector runs on PostgreSQL) and the store's connection for SQLite-only work. Write
+ * synchronously; the checkpoint commits with those writes.
  */
-export interface SqliteProjectionContext {
+export interface SqliteProjectionContext extends SqlProjectionContext {
   readonly database: Database;
 }
 
-/** A projection target on the SQLite store's own file. */
-export type SqliteTarget = ProjectionTarget<SqliteProjectionContext, void>;
+/** A projection target on the SQLite store's own file; `reader` queries its read models. */
+export interface SqliteTarget extends SqlTarget<SqliteProjectionContext> {
+  readonly reader: SqliteReader;
+}
+
+/** The context of a projector working on `database` (inside its write transaction). */
+export const sqliteProjectionContext = (database: Database): SqliteProjectionContext => ({
+  database,
+  run: (statement) => runSqlite(database, statement),
+});
 
 interface CheckpointStatements {
   readonly select: Statement<[string], CheckpointRow>;
@@ -35,7 +46,8 @@ export const checkpointStatements = (database: Database): CheckpointStatements =
   return statements;
 };
 
-const mustBeSync = (result: unknown, name: string): void => {
+/** Refuses a projector step that returned a promise: a SQLite transaction cannot wait for it. */
+export const mustBeSync = (result: unknown, name: string): void => {
   if (typeof result === 'object' && result !== null && 'then' in result)
     throw new ValidationError(`projector ${name}: SQLite projections must be synchronous`, [
       { field: 'projector', message: 'apply, init and reset must not return a promise on SQLite' },
@@ -45,7 +57,9 @@ const mustBeSync = (result: unknown, name: string): void => {
 /**
  * Read models in the same SQLite file as the events. `transact` is one `store.transaction`: the
  * projector's writes and the checkpoint upsert commit together (group-committed with appends) or
- * roll back together — the exactly-once effect a restarted projection relies on.
+ * roll back together — the exactly-once effect a restarted projection relies on. The stored
+ * checkpoint is read in that transaction (compare-and-set), so a batch is never applied twice,
+ * even by two processes sharing the file.
  */
 export const createSqliteTarget = (store: SqliteEventStore): SqliteTarget => {
   // The table is created inside a write transaction (writes happen only there), then read freely.
@@ -58,9 +72,16 @@ export const createSqliteTarget = (store: SqliteEventStore): SqliteTarget => {
     },
     transact: (name, work, checkpoint) =>
       store.transaction((tx) => {
-        mustBeSync(work({ database: tx.database }), name);
-        if (checkpoint)
-          checkpointStatements(tx.database).upsert.run(name, checkpoint.position, checkpoint.version);
+        const statements = checkpointStatements(tx.database);
+        if (checkpoint && checkpoint.position > 0) {
+          const stored = statements.select.get(name)?.position ?? 0;
+          if (stored >= checkpoint.position) return;
+        }
+        mustBeSync(work(sqliteProjectionContext(tx.database)), name);
+        if (checkpoint) statements.upsert.run(name, checkpoint.position, checkpoint.version);
       }),
+    // Reads share the store's connection: better-sqlite3 is synchronous, so a read never lands
+    // inside a half-done write transaction.
+    reader: sqliteReader(store.database),
   };
 };

@@ -23,7 +23,15 @@ export type {
   RejectionMatcher,
 } from './decider-spec.js';
 export { deciderSpec } from './decider-spec.js';
+export type { TempPostgresStore, TempPostgresStoreOptions } from './postgres.js';
+export { createTempPostgresStore, withTempPostgresStore } from './postgres.js';
 export type { GivenEvent, ProjectorFixture, ProjectorSpec, ProjectorThen } from './projector-spec.js';
-export { memoryProjection, projectorSpec, recordGiven, sqliteProjection } from './projector-spec.js';
+export {
+  memoryProjection,
+  postgresProjection,
+  projectorSpec,
+  recordGiven,
+  sqliteProjection,
+} from './projector-spec.js';
 export type { TempSqliteStore } from './sqlite.js';
 export { createTempSqliteStore, withTempSqliteStore } from './sqlite.js';

@@ -1,17 +1,20 @@
 import { AssertionError } from 'node:assert';
-import type { Database } from 'better-sqlite3';
-import type { NewEvent, RecordedEvent } from '../core/envelope.js';
+import type { Message, NewEvent, RecordedEvent } from '../core/envelope.js';
 import { createMemoryTarget, type MemoryProjectionContext } from '../memory/target.js';
+import type { PostgresReader } from '../postgres/sql-dialect.js';
+import { createPostgresTarget, type PostgresProjectionContext } from '../postgres/target.js';
 import { applyBatch, prepareProjection } from '../projections/batch.js';
 import { projectorFilter } from '../projections/steps.js';
 import type { ProjectionTarget, Projector } from '../projections/types.js';
+import type { SqliteReader } from '../sqlite/sql-dialect.js';
 import { createSqliteTarget, type SqliteProjectionContext } from '../sqlite/target.js';
+import { createTempPostgresStore, type TempPostgresStoreOptions } from './postgres.js';
 import { renderValueDiff, sameValue } from './render.js';
 import { createTempSqliteStore } from './sqlite.js';
 
 /** A target for one projector spec run, and how to read the read model back. */
-export interface ProjectorFixture<Ctx, Result extends void | Promise<void>, ReadModel> {
-  readonly target: ProjectionTarget<Ctx, Result>;
+export interface ProjectorFixture<Ctx, ReadModel> {
+  readonly target: ProjectionTarget<Ctx>;
   readonly read: () => ReadModel | Promise<ReadModel>;
   readonly dispose?: () => Promise<void>;
 }
@@ -64,13 +67,14 @@ export const recordGiven = (events: readonly GivenEvent[]): readonly RecordedEve
  *
  * ```ts
  * await projectorSpec(balances, memoryProjection(() => ({}))).given([charged]).then({ C1: 120 });
- * await projectorSpec(shipmentsList, sqliteProjection((db) => db.prepare('SELECT …').all()))
- *   .given(events).then((rows) => assert.equal(rows.length, 2));
+ * // A portable projector, its queries and one test run on both databases:
+ * for (const fixture of [sqliteProjection(listTrucks), postgresProjection(listTrucks, { connectionString })])
+ *   await projectorSpec(trucksView, fixture).given(events).then([{ truckId: 'T1', … }]);
  * ```
  */
-export const projectorSpec = <Ctx, Result extends void | Promise<void>, ReadModel>(
-  projector: Projector<Ctx, Result>,
-  fixture: () => ProjectorFixture<Ctx, Result, ReadModel> | Promise<ProjectorFixture<Ctx, Result, ReadModel>>,
+export const projectorSpec = <Ctx, E extends Message, ReadModel>(
+  projector: Projector<Ctx, E>,
+  fixture: () => ProjectorFixture<Ctx, ReadModel> | Promise<ProjectorFixture<Ctx, ReadModel>>,
 ): ProjectorSpec<ReadModel> => ({
   given: (events) => ({
     // biome-ignore lint/suspicious/noThenProperty: see ProjectorThen.
@@ -110,19 +114,34 @@ export const projectorSpec = <Ctx, Result extends void | Promise<void>, ReadMode
 /** Fixture factory: a fresh memory target per run, read back as its state. */
 export const memoryProjection =
   <S>(initial: () => S) =>
-  (): ProjectorFixture<MemoryProjectionContext<S>, void | Promise<void>, S> => {
+  (): ProjectorFixture<MemoryProjectionContext<S>, S> => {
     const target = createMemoryTarget(initial);
     return { target, read: target.read };
   };
 
-/** Fixture factory: a fresh temp SQLite store per run, the read model read back with `read(database)`. */
+/**
+ * Fixture factory: a fresh temp SQLite store per run, the read model read back with
+ * `read(reader)` — portable queries (`reader.all(sql…)`) or the connection (`reader.database`).
+ */
 export const sqliteProjection =
-  <ReadModel>(read: (database: Database) => ReadModel) =>
-  async (): Promise<ProjectorFixture<SqliteProjectionContext, void, ReadModel>> => {
+  <ReadModel>(read: (reader: SqliteReader) => ReadModel | Promise<ReadModel>) =>
+  async (): Promise<ProjectorFixture<SqliteProjectionContext, ReadModel>> => {
     const temp = await createTempSqliteStore();
-    return {
-      target: createSqliteTarget(temp.store),
-      read: () => read(temp.store.database),
-      dispose: temp.cleanup,
-    };
+    const target = createSqliteTarget(temp.store);
+    return { target, read: () => read(target.reader), dispose: temp.cleanup };
+  };
+
+/**
+ * Fixture factory: a fresh PostgreSQL schema per run (dropped after it), the read model read back
+ * with `read(reader)`. With the same `read` as a `sqliteProjection`, one test covers both databases.
+ */
+export const postgresProjection =
+  <ReadModel>(
+    read: (reader: PostgresReader) => ReadModel | Promise<ReadModel>,
+    options: TempPostgresStoreOptions,
+  ) =>
+  async (): Promise<ProjectorFixture<PostgresProjectionContext, ReadModel>> => {
+    const temp = await createTempPostgresStore(options);
+    const target = createPostgresTarget(temp.store);
+    return { target, read: () => read(target.reader), dispose: temp.cleanup };
   };

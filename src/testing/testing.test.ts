@@ -1,8 +1,21 @@
 import { AssertionError } from 'node:assert';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MemoryProjectionContext, Projector } from 'eventfold';
-import { deciderSpec, memoryProjection, projectorSpec, sqliteProjection } from 'eventfold/testing';
+import {
+  type MemoryProjectionContext,
+  type Message,
+  type Projector,
+  type SqlProjectionContext,
+  type SqlReader,
+  sql,
+} from 'eventfold';
+import {
+  deciderSpec,
+  memoryProjection,
+  postgresProjection,
+  projectorSpec,
+  sqliteProjection,
+} from 'eventfold/testing';
 import { counter, increment } from '../commands/examples.test-support.js';
 
 const incremented = (by: number) => ({ type: 'Incremented' as const, data: { by } });
@@ -99,7 +112,7 @@ const totals: Projector<MemoryProjectionContext<{ total: number }>> = {
   },
 };
 
-const sqliteTotals: Projector<{ database: import('better-sqlite3').Database }, void> = {
+const sqliteTotals: Projector<{ database: import('better-sqlite3').Database }> = {
   name: 'totals',
   init: ({ database }) => {
     database.exec('CREATE TABLE IF NOT EXISTS totals (stream TEXT PRIMARY KEY, total INTEGER NOT NULL)');
@@ -115,7 +128,48 @@ const sqliteTotals: Projector<{ database: import('better-sqlite3').Database }, v
   },
 };
 
+const tallies = sql.table('spec_tallies');
+/** A portable projector: the same statements on SQLite and PostgreSQL, typed by the events it names. */
+const portableTotals: Projector<SqlProjectionContext, Message<'Incremented', { by: number }>> = {
+  name: 'portable-totals',
+  types: ['Incremented'],
+  init: (ctx) => {
+    ctx.run(sql`CREATE TABLE IF NOT EXISTS ${tallies} (stream text PRIMARY KEY, total bigint NOT NULL)`);
+  },
+  apply: (ctx, events) => {
+    for (const event of events)
+      ctx.run(sql`INSERT INTO ${tallies} (stream, total) VALUES (${event.streamId}, ${event.data.by})
+        ON CONFLICT (stream) DO UPDATE SET total = ${tallies}.total + excluded.total`);
+  },
+  reset: (ctx) => {
+    ctx.run(sql`DELETE FROM ${tallies}`);
+  },
+};
+const readTallies = async (db: SqlReader) =>
+  (
+    await db.all<{ stream: string; total: number | string }>(sql`SELECT * FROM ${tallies} ORDER BY stream`)
+  ).map((row) => ({ stream: row.stream, total: Number(row.total) }));
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 describe('projectorSpec', () => {
+  for (const [backend, fixture] of [
+    ['SQLite', sqliteProjection(readTallies)],
+    ['PostgreSQL', postgresProjection(readTallies, { connectionString: databaseUrl })],
+  ] as const)
+    it(`runs one portable projector and its query on ${backend}`, async () => {
+      await projectorSpec(portableTotals, fixture)
+        .given([
+          { ...incremented(2), streamId: 'a' },
+          { type: 'Noise', data: { by: 100 }, streamId: 'a' },
+          { ...incremented(4), streamId: 'b' },
+          { ...incremented(1), streamId: 'a' },
+        ])
+        .then([
+          { stream: 'a', total: 3 },
+          { stream: 'b', total: 4 },
+        ]);
+    });
+
   it('checks a memory read model by value, and shows the difference when it fails', async () => {
     const events = [incremented(2), { type: 'Noise', data: {} }, incremented(3)];
     await projectorSpec(
@@ -143,7 +197,7 @@ describe('projectorSpec', () => {
   it('runs query assertions on a SQLite read model in a temp file', async () => {
     const spec = projectorSpec(
       sqliteTotals,
-      sqliteProjection((database) =>
+      sqliteProjection(({ database }) =>
         database.prepare('SELECT stream, total FROM totals ORDER BY stream').all(),
       ),
     );

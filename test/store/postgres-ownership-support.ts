@@ -2,7 +2,7 @@
 import type { Projector } from 'eventfold';
 import type { PostgresProjectionContext } from 'eventfold/postgres';
 
-export const appliedByNode = (node: string): Projector<PostgresProjectionContext, Promise<void>> => ({
+export const appliedByNode = (node: string): Projector<PostgresProjectionContext> => ({
   name: 'ownership-test',
   init: async (tx) => {
     await tx.query(
