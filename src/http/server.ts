@@ -1,7 +1,7 @@
 import { fastifySwagger } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { notFoundAnswer, toErrorAnswer } from './errors.js';
 import type { HttpServer, HttpServerOptions } from './types.js';
 
@@ -36,6 +36,12 @@ export const createHttpServer = (options: HttpServerOptions = {}): HttpServer =>
     },
     // Clients get a 503 while the server drains during shutdown instead of a reset connection.
     return503OnClosing: true,
+    // Fastify answers a malformed URL (and a failed async route constraint) itself, before routing
+    // and the error handler: map those too, so the client gets the contract's shape and code.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toErrorAnswer(error);
+      void reply.status(status).send(body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler((error, request, reply) => {
