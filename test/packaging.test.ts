@@ -117,16 +117,16 @@ describe('build and tarball', () => {
   });
 });
 
-/** Resolver hooks that refuse the HTTP-only packages, as if they were not installed. */
-const BLOCKING_HOOKS = `export async function resolve(specifier, context, next) {
-  if (${HTTP_ONLY}.test(specifier)) throw new Error('optional dependency not installed: ' + specifier);
+/** Resolver hooks that refuse the packages `blocked` matches, as if they were not installed. */
+const blockingHooks = (blocked: RegExp): string => `export async function resolve(specifier, context, next) {
+  if (${blocked}.test(specifier)) throw new Error('optional dependency not installed: ' + specifier);
   return next(specifier, context);
 }`;
-const REGISTER_HOOKS = `import { register } from 'node:module';
-register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(BLOCKING_HOOKS)}`)});`;
+const registerHooks = (blocked: RegExp): string => `import { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(blockingHooks(blocked))}`)});`;
 
-/** Imports `entry` in a child process where the HTTP-only packages cannot be resolved. */
-const importWithoutHttpPackages = (entry: string) =>
+/** Imports `entry` in a child process where the packages `blocked` matches cannot be resolved. */
+const importWithout = (blocked: RegExp, entry: string) =>
   run(
     process.execPath,
     [
@@ -134,18 +134,24 @@ const importWithoutHttpPackages = (entry: string) =>
       '--import',
       'tsx',
       '--import',
-      `data:text/javascript,${encodeURIComponent(REGISTER_HOOKS)}`,
+      `data:text/javascript,${encodeURIComponent(registerHooks(blocked))}`,
       '--input-type=module',
       '--eval',
       `await import(${JSON.stringify(entry)});`,
     ],
     { cwd: root },
   );
+const importWithoutHttpPackages = (entry: string) => importWithout(HTTP_ONLY, entry);
 
 describe('optional dependencies', () => {
   for (const entry of NON_HTTP_ENTRIES)
     test(`${entry} loads without fastify, typebox or pino installed`, async () => {
       await importWithoutHttpPackages(entry);
+    });
+
+  for (const entry of ['eventfold', 'eventfold/http'])
+    test(`${entry} loads without the database drivers installed`, async () => {
+      await importWithout(/^(pg|better-sqlite3)(\/|$)/, entry);
     });
 
   test('eventfold/http does need them (the blocking hook works)', async () => {
