@@ -1,6 +1,7 @@
 /**
- * `eventfold/testing`: given/when/then helpers for deciders and projectors, and fixtures for tests
- * of code built on Eventfold. Never imported by the main entry.
+ * `eventfold/testing`: given/when/then helpers for deciders and projectors, fixtures for tests
+ * of code built on Eventfold, and the contract suites an adapter (ours or yours) proves itself
+ * with. Never imported by the main entry.
  */
 
 export type {
