@@ -1,4 +1,7 @@
 import { AssertionError } from 'node:assert';
+import { resolveCommand } from '../commands/define.js';
+import type { CommandDefinition } from '../commands/types.js';
+import { selects } from '../commands/views.js';
 import type { Decider } from '../core/decider.js';
 import { isRejection } from '../core/decider.js';
 import type { Message, NewEvent } from '../core/envelope.js';
@@ -26,7 +29,10 @@ export interface DeciderWhen<C extends Message, E extends Message> {
 }
 
 export interface DeciderSpec<C extends Message, E extends Message> {
-  /** Past events, folded with `evolve` into the state the command is decided on. */
+  /**
+   * Past events, folded with `evolve` into the state the command is decided on. For a DCB
+   * definition only those its query selects are folded, by type and tags, as the store would.
+   */
   readonly given: (events: readonly (E | NewEvent<E>)[]) => DeciderWhen<C, E>;
 }
 
@@ -39,8 +45,27 @@ const fail = (message: string, expected: unknown, actual: unknown): never => {
   throw new AssertionError({ message, expected, actual, operator: 'deciderSpec' });
 };
 
+const isDefinition = <C extends Message, E extends Message, S>(
+  subject: Decider<C, E, S> | CommandDefinition<C, E, S>,
+): subject is CommandDefinition<C, E, S> => typeof (subject as { type?: unknown }).type === 'string';
+
+/** The decider and the given events a command is decided on, as `handle` or the queue would load them. */
+const decisionInput = <C extends Message, E extends Message, S>(
+  subject: Decider<C, E, S> | CommandDefinition<C, E, S>,
+  events: readonly (E | NewEvent<E>)[],
+  command: C,
+): { readonly decider: Decider<C, E, S>; readonly events: readonly E[] } => {
+  if (!isDefinition(subject))
+    return { decider: subject, events: events.map((event) => ({ type: event.type, data: event.data }) as E) };
+  const { decider, query } = resolveCommand(subject, command);
+  // Tags stay on the events: state views route each event by them, as they do on recorded events.
+  const withTags = events.map((event) => ({ ...event, tags: (event as NewEvent<E>).tags ?? [] }) as E);
+  return { decider, events: query ? withTags.filter((event) => selects(query, event)) : withTags };
+};
+
 /**
- * Given/when/then for a decider, for node:test or any runner catching `AssertionError`:
+ * Given/when/then for a decider or a command definition, for node:test or any runner catching
+ * `AssertionError`:
  *
  * ```ts
  * deciderSpec(counter).given([{ type: 'Incremented', data: { by: 1 } }])
@@ -48,15 +73,18 @@ const fail = (message: string, expected: unknown, actual: unknown): never => {
  *   .then([{ type: 'Incremented', data: { by: 2 } }]);
  * ```
  *
- * Events are compared on `type` and `data` (and `tags` when an expected event lists them).
+ * Given a DCB definition (a `query`, or state views), only the given events its query selects are
+ * folded, so an event missing a tag the decision depends on fails the spec as it would fail in the
+ * store. Events are compared on `type` and `data` (and `tags` when an expected event lists them).
  */
 export const deciderSpec = <C extends Message, E extends Message, S>(
-  decider: Decider<C, E, S>,
+  subject: Decider<C, E, S> | CommandDefinition<C, E, S>,
 ): DeciderSpec<C, E> => ({
   given: (events) => ({
     when: (command) => {
+      const { decider, events: folded } = decisionInput(subject, events, command);
       let state = decider.initialState();
-      for (const event of events) state = decider.evolve(state, { type: event.type, data: event.data } as E);
+      for (const event of folded) state = decider.evolve(state, event);
       const decision = decider.decide(command, state);
       const header = `when ${command.type} ${renderValue(command.data)}`;
       return {

@@ -8,20 +8,20 @@ import {
 import { commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
 import { type Logger, pino } from 'pino';
 import { accountsRoutes } from './accounting/accounts-view.js';
-import { chargeCustomerHandler } from './accounting/charge-customer.js';
+import { chargeCustomer } from './accounting/charge-customer.js';
 import { chargeOnDelivery } from './accounting/charge-on-delivery.js';
-import { recordPaymentHandler, recordPaymentRoute } from './accounting/record-payment.js';
+import { recordPayment, recordPaymentRoute } from './accounting/record-payment.js';
 import type { TruckingBackend } from './backend.js';
 import { trucksRoutes } from './dispatch/trucks-view.js';
 import { createFreshness } from './shared/freshness.js';
 import type { RouteDeps } from './shared/http.js';
 import { projectionsRoute } from './shared/ops-routes.js';
-import { assignTruckHandler, assignTruckRoute } from './shipments/assign-truck.js';
-import { deliverShipmentHandler, deliverShipmentRoute } from './shipments/deliver-shipment.js';
-import { shipShipmentHandler, shipShipmentRoute } from './shipments/ship-shipment.js';
+import { assignTruck, assignTruckRoute } from './shipments/assign-truck.js';
+import { deliverShipment, deliverShipmentRoute } from './shipments/deliver-shipment.js';
+import { shipShipment, shipShipmentRoute } from './shipments/ship-shipment.js';
 import { shipmentEventsRoute } from './shipments/shipment-events.js';
 import { shipmentsRoutes } from './shipments/shipments-view.js';
-import { submitShipmentHandler, submitShipmentRoute } from './shipments/submit-shipment.js';
+import { submitShipment, submitShipmentRoute } from './shipments/submit-shipment.js';
 
 const DEFAULT_CONCURRENCY = 32;
 
@@ -61,7 +61,7 @@ export interface TruckingApp {
 }
 
 /**
- * Composition root: wires the backend, the command queue with every handler, the projections,
+ * Composition root: wires the backend, the command queue with every command, the projections,
  * the delivery→charge listener and the HTTP routes, then starts the workers (which first finish
  * commands accepted before a restart). `server.close()` stops the listener, finishes in-flight
  * commands, stops projections and closes the store, in that order.
@@ -80,14 +80,7 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
   const queue = createCommandQueue({
     store,
     log: commandLog,
-    handlers: [
-      submitShipmentHandler,
-      assignTruckHandler,
-      shipShipmentHandler,
-      deliverShipmentHandler,
-      chargeCustomerHandler,
-      recordPaymentHandler,
-    ],
+    commands: [submitShipment, assignTruck, shipShipment, deliverShipment, chargeCustomer, recordPayment],
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     logger: logger.child({ component: 'command-queue' }),
   });

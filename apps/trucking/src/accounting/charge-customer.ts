@@ -1,4 +1,4 @@
-import { type CommandSpec, type Decider, type Message, queuedCommand, reject } from 'eventfold';
+import { type Decider, defineCommand, type Message, reject } from 'eventfold';
 import {
   type AccountEvent,
   type AccountRejection,
@@ -42,11 +42,10 @@ export const chargeCustomerDecider: Decider<ChargeCustomer, AccountEvent, Accoun
   },
 };
 
-export const chargeCustomerSpec: CommandSpec<ChargeCustomer, AccountEvent, AccountState> = {
+/** Issued only by the delivery listener; there is no HTTP route for charges. */
+export const chargeCustomer = defineCommand({
+  type: 'ChargeCustomer',
   name: 'chargeCustomer',
   decider: chargeCustomerDecider,
-  streamId: (command) => accountStreamId(command.data.accountId),
-};
-
-/** Issued only by the delivery listener; there is no HTTP route for charges. */
-export const chargeCustomerHandler = queuedCommand({ type: 'ChargeCustomer', spec: chargeCustomerSpec });
+  streamId: (command: ChargeCustomer) => accountStreamId(command.data.accountId),
+});

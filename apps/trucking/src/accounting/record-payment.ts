@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { type CommandSpec, type Decider, type Message, queuedCommand, reject } from 'eventfold';
+import { type Decider, defineCommand, type Message, reject } from 'eventfold';
 import { commandRoute } from 'eventfold/http';
 import { IdString, type RouteDeps } from '../shared/http.js';
 import {
@@ -53,11 +53,12 @@ export const recordPaymentDecider: Decider<RecordPayment, AccountEvent, AccountS
   },
 };
 
-export const recordPaymentSpec: CommandSpec<RecordPayment, AccountEvent, AccountState> = {
+export const recordPayment = defineCommand({
+  type: 'RecordPayment',
   name: 'recordPayment',
   decider: recordPaymentDecider,
-  streamId: (command) => accountStreamId(command.data.accountId),
-};
+  streamId: (command: RecordPayment) => accountStreamId(command.data.accountId),
+});
 
 export const PaymentParams = Type.Object({ customerId: IdString }, { additionalProperties: false });
 export const RecordPaymentBody = Type.Object(
@@ -65,19 +66,20 @@ export const RecordPaymentBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const recordPaymentHandler = queuedCommand({ type: 'RecordPayment', spec: recordPaymentSpec });
-
 /** `POST /accounts/:customerId/payments` */
 export const recordPaymentRoute = ({ app, queue, clock }: RouteDeps): void =>
   commandRoute(app, queue, {
+    command: recordPayment,
     url: '/accounts/:customerId/payments',
     params: PaymentParams,
     body: RecordPaymentBody,
     summary: 'Record a payment, once per paymentId',
     tags: ['accounting'],
-    command: ({ params, body }): RecordPayment => ({
-      type: 'RecordPayment',
-      data: { accountId: params.customerId, ...body, at: clock().toISOString() },
+    toCommand: ({ params, body }) => ({
+      accountId: params.customerId,
+      paymentId: body.paymentId,
+      amountCents: body.amountCents,
+      at: clock().toISOString(),
     }),
     response: (record) => ({
       accountId: record.data.accountId ?? null,

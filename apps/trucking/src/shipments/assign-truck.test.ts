@@ -1,14 +1,15 @@
+import { AssertionError } from 'node:assert';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deciderSpec } from 'eventfold/testing';
-import { type AssignTruck, assignTruckDecider, assignTruckQuery } from './assign-truck.js';
+import { type AssignTruck, assignTruck } from './assign-truck.js';
 import { assigned, delivered, shipped, submitted } from './fixtures.test-support.js';
 
 const assign = (shipmentId: string, truckId: string): AssignTruck => ({
   type: 'AssignTruck',
   data: { shipmentId, truckId, at: '2026-01-01T09:00:00.000Z' },
 });
-const spec = deciderSpec(assignTruckDecider);
+const spec = deciderSpec(assignTruck);
 
 test('assign: a submitted shipment gets a free truck, tagged for the DCB condition', () => {
   spec
@@ -62,5 +63,34 @@ test('assign: unknown, shipped or delivered shipments are refused', () => {
 });
 
 test('assign: the decision spans the shipment and the truck', () => {
-  assert.deepEqual(assignTruckQuery(assign('S1', 'T1')), [{ tags: ['shipment:S1'] }, { tags: ['truck:T1'] }]);
+  assert.deepEqual(assignTruck.state(assign('S1', 'T1')).query, [
+    { tags: ['shipment:S1'] },
+    { tags: ['truck:T1'] },
+  ]);
+});
+
+test('assign: the spec folds only what the query selects, so an event that lost its truck tag fails it', () => {
+  const occupying = assigned('S1', 'T1');
+  spec
+    .given([submitted('S2'), occupying])
+    .when(assign('S2', 'T1'))
+    .thenRejects('TRUCK_OCCUPIED');
+  // The same assignment without `truck:T1` is invisible to T1's view, as it would be in the store:
+  // the truck looks free, and the spec of the rule fails.
+  const untagged = { ...occupying, tags: ['shipment:S1'] };
+  assert.throws(
+    () =>
+      spec
+        .given([submitted('S2'), untagged])
+        .when(assign('S2', 'T1'))
+        .thenRejects('TRUCK_OCCUPIED'),
+    AssertionError,
+  );
+});
+
+test('assign: another shipment moving away from the truck does not free it', () => {
+  spec
+    .given([submitted('S2'), assigned('S1', 'T1'), assigned('S3', 'T9', 'T1')])
+    .when(assign('S2', 'T1'))
+    .thenRejects({ reason: 'TRUCK_OCCUPIED', message: /shipment S1/ });
 });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { type CommandSpec, type Decider, isRejection, type Message, queuedCommand, reject } from 'eventfold';
+import { type Decider, defineCommand, isRejection, type Message, reject } from 'eventfold';
 import { commandRoute } from 'eventfold/http';
 import { type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
@@ -51,34 +51,33 @@ export const deliverShipmentDecider: Decider<DeliverShipment, ShipmentEvent, Shi
   },
 };
 
-export const deliverShipmentSpec: CommandSpec<DeliverShipment, ShipmentEvent, ShipmentState | null> = {
+/** Stream-scoped: the state is the shipment's own stream. */
+export const deliverShipment = defineCommand({
+  type: 'DeliverShipment',
   name: 'deliverShipment',
   decider: deliverShipmentDecider,
-  streamId: (command) => shipmentStreamId(command.data.shipmentId),
-};
+  streamId: (command: DeliverShipment) => shipmentStreamId(command.data.shipmentId),
+  preCheck: refuseUnknownShipment,
+});
 
 export const DeliverShipmentBody = Type.Object(
   { signedBy: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
 
-export const deliverShipmentHandler = queuedCommand({
-  type: 'DeliverShipment',
-  spec: deliverShipmentSpec,
-  preCheck: refuseUnknownShipment,
-});
-
 /** `POST /shipments/:shipmentId/deliver` */
 export const deliverShipmentRoute = ({ app, queue, clock }: RouteDeps): void =>
   commandRoute(app, queue, {
+    command: deliverShipment,
     url: '/shipments/:shipmentId/deliver',
     params: ShipmentParams,
     body: DeliverShipmentBody,
     summary: 'Delivered and signed for',
     tags: ['shipments'],
-    command: ({ params, body }): DeliverShipment => ({
-      type: 'DeliverShipment',
-      data: { shipmentId: params.shipmentId, signedBy: body.signedBy, at: clock().toISOString() },
+    toCommand: ({ params, body }) => ({
+      shipmentId: params.shipmentId,
+      signedBy: body.signedBy,
+      at: clock().toISOString(),
     }),
     response: (record) => ({ shipmentId: record.data.shipmentId ?? null }),
   });

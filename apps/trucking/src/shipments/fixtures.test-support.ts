@@ -1,7 +1,23 @@
-import type { ShipmentDelivered, ShipmentShipped, ShipmentSubmitted, TruckAssigned } from './events.js';
+import type { NewEvent } from 'eventfold';
+import {
+  customerTag,
+  type ShipmentDelivered,
+  type ShipmentShipped,
+  type ShipmentSubmitted,
+  shipmentTag,
+  type TruckAssigned,
+  truckTag,
+} from './events.js';
 
-/** Event builders shared by the shipment slices' given/when/then tests. */
-export const submitted = (shipmentId: string, customerId = 'C1', weightKg = 1000): ShipmentSubmitted => ({
+/**
+ * Event builders shared by the shipment slices' given/when/then tests, tagged as the deciders tag
+ * them: a DCB decider spec folds only the events its query selects by those tags.
+ */
+export const submitted = (
+  shipmentId: string,
+  customerId = 'C1',
+  weightKg = 1000,
+): NewEvent<ShipmentSubmitted> & ShipmentSubmitted => ({
   type: 'ShipmentSubmitted',
   data: {
     shipmentId,
@@ -12,20 +28,30 @@ export const submitted = (shipmentId: string, customerId = 'C1', weightKg = 1000
     priceCents: 5_000 + weightKg * 10,
     submittedAt: '2026-01-01T08:00:00.000Z',
   },
+  tags: [shipmentTag(shipmentId), customerTag(customerId)],
 });
 
 export const assigned = (
   shipmentId: string,
   truckId: string,
   previousTruckId: string | null = null,
-): TruckAssigned => ({
+): NewEvent<TruckAssigned> & TruckAssigned => ({
   type: 'TruckAssigned',
   data: { shipmentId, truckId, previousTruckId, assignedAt: '2026-01-01T09:00:00.000Z' },
+  tags: [
+    shipmentTag(shipmentId),
+    truckTag(truckId),
+    ...(previousTruckId === null ? [] : [truckTag(previousTruckId)]),
+  ],
 });
 
-export const shipped = (shipmentId: string, truckId: string): ShipmentShipped => ({
+export const shipped = (
+  shipmentId: string,
+  truckId: string,
+): NewEvent<ShipmentShipped> & ShipmentShipped => ({
   type: 'ShipmentShipped',
   data: { shipmentId, truckId, shippedAt: '2026-01-01T10:00:00.000Z' },
+  tags: [shipmentTag(shipmentId)],
 });
 
 export const delivered = (
@@ -33,7 +59,7 @@ export const delivered = (
   truckId: string,
   customerId = 'C1',
   weightKg = 1000,
-): ShipmentDelivered => ({
+): NewEvent<ShipmentDelivered> & ShipmentDelivered => ({
   type: 'ShipmentDelivered',
   data: {
     shipmentId,
@@ -43,4 +69,5 @@ export const delivered = (
     signedBy: 'Dana',
     deliveredAt: '2026-01-01T11:00:00.000Z',
   },
+  tags: [shipmentTag(shipmentId), truckTag(truckId), customerTag(customerId)],
 });

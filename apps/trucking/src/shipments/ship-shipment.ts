@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { type CommandSpec, type Decider, isRejection, type Message, queuedCommand, reject } from 'eventfold';
+import { type Decider, defineCommand, isRejection, type Message, reject } from 'eventfold';
 import { commandRoute } from 'eventfold/http';
 import { type RouteDeps, refuseUnknownShipment, ShipmentParams } from '../shared/http.js';
 import {
@@ -42,31 +42,26 @@ export const shipShipmentDecider: Decider<ShipShipment, ShipmentEvent, ShipmentS
   },
 };
 
-export const shipShipmentSpec: CommandSpec<ShipShipment, ShipmentEvent, ShipmentState | null> = {
+/** Stream-scoped: the state is the shipment's own stream. */
+export const shipShipment = defineCommand({
+  type: 'ShipShipment',
   name: 'shipShipment',
   decider: shipShipmentDecider,
-  streamId: (command) => shipmentStreamId(command.data.shipmentId),
-};
-
-export const ShipShipmentBody = Type.Object({}, { additionalProperties: false });
-
-export const shipShipmentHandler = queuedCommand({
-  type: 'ShipShipment',
-  spec: shipShipmentSpec,
+  streamId: (command: ShipShipment) => shipmentStreamId(command.data.shipmentId),
   preCheck: refuseUnknownShipment,
 });
+
+export const ShipShipmentBody = Type.Object({}, { additionalProperties: false });
 
 /** `POST /shipments/:shipmentId/ship` */
 export const shipShipmentRoute = ({ app, queue, clock }: RouteDeps): void =>
   commandRoute(app, queue, {
+    command: shipShipment,
     url: '/shipments/:shipmentId/ship',
     params: ShipmentParams,
     body: ShipShipmentBody,
     summary: 'Picked up: out for delivery',
     tags: ['shipments'],
-    command: ({ params }): ShipShipment => ({
-      type: 'ShipShipment',
-      data: { shipmentId: params.shipmentId, at: clock().toISOString() },
-    }),
+    toCommand: ({ params }) => ({ shipmentId: params.shipmentId, at: clock().toISOString() }),
     response: (record) => ({ shipmentId: record.data.shipmentId ?? null }),
   });
