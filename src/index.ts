@@ -116,6 +116,7 @@ export type {
   ProjectorDefinition,
   RebuildOptions,
   RebuildProgress,
+  RecordedEventOf,
   SqlArg,
   SqlIdentifier,
   SqlProjectionContext,

@@ -1,7 +1,7 @@
 import type { Message, RecordedEvent } from '../core/envelope.js';
 import type { EventStore } from '../core/store.js';
 import { projectorFilter, projectorVersion, resetWork } from './steps.js';
-import type { ProjectionCheckpoint, ProjectionTarget, Projector } from './types.js';
+import type { ProjectionCheckpoint, ProjectionTarget, Projector, RecordedEventOf } from './types.js';
 
 /** Default number of events applied in one transaction. */
 export const DEFAULT_PROJECTION_BATCH_SIZE = 500;
@@ -18,7 +18,7 @@ export const applyBatch = async <Ctx, E extends Message>(
   projector: Projector<Ctx, E>,
   target: ProjectionTarget<Ctx>,
   batch: readonly RecordedEvent[],
-  handles: (event: RecordedEvent) => event is RecordedEvent<E>,
+  handles: (event: RecordedEvent) => event is RecordedEventOf<E>,
 ): Promise<number> => {
   const last = batch[batch.length - 1];
   if (!last) throw new RangeError('applyBatch needs at least one event');

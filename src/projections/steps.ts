@@ -3,7 +3,7 @@ import { ValidationError } from '../core/errors.js';
 import type { Query, QueryItem } from '../core/store.js';
 import { matchesQuery } from '../shared/query.js';
 import { normalizeQuery } from '../shared/validate.js';
-import type { ProjectorDefinition } from './types.js';
+import type { ProjectorDefinition, RecordedEventOf } from './types.js';
 
 type Step<Ctx> = ((ctx: Ctx) => void | Promise<void>) | undefined;
 
@@ -65,11 +65,11 @@ export const projectorQuery = (
  */
 export const projectorFilter = <E extends Message>(
   projector: Pick<ProjectorDefinition<never, E>, 'types' | 'filter'>,
-): ((event: RecordedEvent) => event is RecordedEvent<E>) => {
+): ((event: RecordedEvent) => event is RecordedEventOf<E>) => {
   const query = projectorQuery(projector);
-  if (query === undefined) return (_event): _event is RecordedEvent<E> => true;
+  if (query === undefined) return (_event): _event is RecordedEventOf<E> => true;
   const items = normalizeQuery(query, 'projector.filter');
-  return (event): event is RecordedEvent<E> => matchesQuery(event, items);
+  return (event): event is RecordedEventOf<E> => matchesQuery(event, items);
 };
 
 /** The work of a reset: create what is missing, empty it, create again (reset may drop tables). */

@@ -30,10 +30,16 @@ export interface ProjectorDefinition<Ctx, E extends Message = Message> {
   /** Creates what the read model needs (tables…); idempotent, run at every start and rebuild. */
   readonly init?: (ctx: Ctx) => void | Promise<void>;
   /** Applies a batch, in global-position order, inside the same transaction as the checkpoint. */
-  readonly apply: (ctx: Ctx, events: readonly RecordedEvent<E>[]) => void | Promise<void>;
+  readonly apply: (ctx: Ctx, events: readonly RecordedEventOf<E>[]) => void | Promise<void>;
   /** Empties the read model (before a rebuild); runs in the transaction that resets the checkpoint. */
   readonly reset: (ctx: Ctx) => void | Promise<void>;
 }
+
+/**
+ * The recorded form of each event of the union `E`, as a union itself, so that a `switch` on
+ * `event.type` narrows `event.data` too.
+ */
+export type RecordedEventOf<E extends Message> = E extends Message ? RecordedEvent<E> : never;
 
 /**
  * A projector typed for some events must say which (`types`), since only those may reach `apply`;

@@ -1,7 +1,7 @@
 import type { Message, RecordedEvent } from '../core/envelope.js';
 import { DEFAULT_PROJECTION_BATCH_SIZE, prepareProjection } from '../projections/batch.js';
 import { projectorFilter, projectorVersion } from '../projections/steps.js';
-import type { Projector } from '../projections/types.js';
+import type { Projector, RecordedEventOf } from '../projections/types.js';
 import type { SqliteEventStore, SqliteInlineProjection, SqliteTransaction } from './store/types.js';
 import {
   checkpointStatements,
@@ -18,7 +18,7 @@ import {
  */
 const applyGuarded = <E extends Message>(
   projector: Projector<SqliteProjectionContext, E>,
-  handles: (event: RecordedEvent) => event is RecordedEvent<E>,
+  handles: (event: RecordedEvent) => event is RecordedEventOf<E>,
   tx: Pick<SqliteTransaction, 'database'>,
   events: readonly RecordedEvent[],
 ): void => {
@@ -28,7 +28,7 @@ const applyGuarded = <E extends Message>(
   const checkpoint = statements.select.get(projector.name)?.position ?? 0;
   if (last.position <= checkpoint) return;
   const selected = events.filter(
-    (event): event is RecordedEvent<E> => event.position > checkpoint && handles(event),
+    (event): event is RecordedEventOf<E> => event.position > checkpoint && handles(event),
   );
   if (selected.length > 0)
     mustBeSync(projector.apply(sqliteProjectionContext(tx.database), selected), projector.name);

@@ -7,12 +7,12 @@ import {
 } from 'eventfold';
 import { commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
 import { type Logger, pino } from 'pino';
-import { accountsRoutes } from './accounting/accounts-view.js';
+import { accountsRoutes } from './accounting/accounts-view/route.js';
 import { chargeCustomer } from './accounting/charge-customer.js';
 import { chargeOnDelivery } from './accounting/charge-on-delivery.js';
 import { recordPayment, recordPaymentRoute } from './accounting/record-payment.js';
 import type { TruckingBackend } from './backend.js';
-import { trucksRoutes } from './dispatch/trucks-view.js';
+import { trucksRoutes } from './dispatch/trucks-view/route.js';
 import { createFreshness } from './shared/freshness.js';
 import type { RouteDeps } from './shared/http.js';
 import { projectionsRoute } from './shared/ops-routes.js';
@@ -20,7 +20,7 @@ import { assignTruck, assignTruckRoute } from './shipments/assign-truck.js';
 import { deliverShipment, deliverShipmentRoute } from './shipments/deliver-shipment.js';
 import { shipShipment, shipShipmentRoute } from './shipments/ship-shipment.js';
 import { shipmentEventsRoute } from './shipments/shipment-events.js';
-import { shipmentsRoutes } from './shipments/shipments-view.js';
+import { shipmentsRoutes } from './shipments/shipments-view/route.js';
 import { submitShipment, submitShipmentRoute } from './shipments/submit-shipment.js';
 
 const DEFAULT_CONCURRENCY = 32;
@@ -72,7 +72,7 @@ export interface TruckingApp {
  */
 export const createTruckingApp = async (options: TruckingAppOptions): Promise<TruckingApp> => {
   const { backend } = options;
-  const { store, commandLog, reads } = backend;
+  const { store, commandLog, readModels: db } = backend;
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? (() => new Date());
   const newId = options.newId ?? timeOrderedId;
@@ -141,12 +141,12 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
     commandLog,
     ...(options.readWaitMs ? { waitMs: options.readWaitMs } : {}),
   });
-  shipmentsRoutes({ app: server, reads, projection: projections.shipments, freshness });
+  shipmentsRoutes({ app: server, db, projection: projections.shipments, freshness });
   shipmentEventsRoute({ app: server, store, freshness });
-  trucksRoutes({ app: server, reads, projection: projections.trucks, freshness });
+  trucksRoutes({ app: server, db, projection: projections.trucks, freshness });
   accountsRoutes({
     app: server,
-    reads,
+    db,
     projection: projections.accounts,
     freshness,
     chargeListener: projections.chargeOnDelivery,

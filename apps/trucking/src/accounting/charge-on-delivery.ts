@@ -7,8 +7,10 @@ import type { ChargeCustomer } from './charge-customer.js';
  * redelivered event (the listener restarted before its checkpoint committed, or a rebuild) enqueues
  * the same command id, which the command log records only once: a delivery never charges twice.
  */
-export const chargeForDelivery = (event: RecordedEvent): { commandId: string; command: ChargeCustomer } => {
-  const { data } = event as unknown as RecordedEvent<ShipmentDelivered>;
+export const chargeForDelivery = (
+  event: RecordedEvent<ShipmentDelivered>,
+): { commandId: string; command: ChargeCustomer } => {
+  const { data } = event;
   return {
     commandId: `charge-for-${event.id}`,
     command: {
@@ -30,10 +32,10 @@ export const chargeForDelivery = (event: RecordedEvent): { commandId: string; co
  */
 export const chargeOnDelivery = (
   queue: Pick<CommandQueue, 'enqueue'>,
-): Projector<unknown, Promise<void>> => ({
+): Projector<unknown, ShipmentDelivered> => ({
   name: 'trucking-charge-on-delivery',
   version: 1,
-  filter: { types: ['ShipmentDelivered'] },
+  types: ['ShipmentDelivered'],
   apply: async (_ctx, events) => {
     for (const event of events) {
       const { commandId, command } = chargeForDelivery(event);
@@ -57,13 +59,11 @@ export const chargeOnDelivery = (
  * rather than a read-model write: the work runs first, then the checkpoint is stored through the
  * given target. A crash between the two replays the batch, which the work must tolerate.
  */
-export const checkpointAfterWork = <Ctx, Result extends void | Promise<void>>(
-  checkpoints: ProjectionTarget<Ctx, Result>,
-): ProjectionTarget<unknown, Promise<void>> => ({
+export const checkpointAfterWork = <Ctx>(checkpoints: ProjectionTarget<Ctx>): ProjectionTarget<unknown> => ({
   setup: () => checkpoints.setup(),
   readCheckpoint: (name) => checkpoints.readCheckpoint(name),
   transact: async (name, work, checkpoint) => {
     await work(undefined);
-    if (checkpoint) await checkpoints.transact(name, () => undefined as Result, checkpoint);
+    if (checkpoint) await checkpoints.transact(name, () => undefined, checkpoint);
   },
 });

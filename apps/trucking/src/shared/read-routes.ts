@@ -1,13 +1,13 @@
-import type { ProjectionHandle } from 'eventfold';
+import type { ProjectionHandle, SqlReader } from 'eventfold';
 import { type HttpServer, notFoundAnswer } from 'eventfold/http';
 import type { FastifyReply } from 'fastify';
-import type { TruckingReadModels } from '../read-models.js';
 import type { Freshness } from './freshness.js';
 
-/** What a read-model route needs: the server, the queries, its projection and freshness waits. */
+/** What a read-model route needs: the server, the read models' database, its projection and freshness waits. */
 export interface ReadRouteDeps {
   readonly app: HttpServer;
-  readonly reads: TruckingReadModels;
+  /** Queries of the read models, the same statements on SQLite and PostgreSQL. */
+  readonly db: SqlReader;
   readonly projection: ProjectionHandle;
   readonly freshness: Freshness;
 }
