@@ -53,6 +53,11 @@ export const prepareDecision = async <C extends Message, E extends Message, S>(
   command: C,
   options: DecideOptions = {},
 ): Promise<PreparedDecision<S>> => {
+  if (command?.type !== definition.type)
+    throw new ValidationError(
+      `command ${String(command?.type)} handed to the definition of ${definition.type}`,
+      [{ field: 'type', message: `must be ${definition.type}` }],
+    );
   const snapshots = options.snapshots ?? definition.snapshots;
   const { loaded, appendOptions } = await loadState(store, definition, command, snapshots);
   const { decider } = resolveCommand(definition, command);
