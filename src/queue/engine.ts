@@ -4,6 +4,7 @@ import { createAppendSignal } from '../shared/append-signal.js';
 import { createEnqueue } from './enqueue.js';
 import { timeOrderedId } from './ids.js';
 import { createPacing } from './pacing.js';
+import { isFinal } from './records.js';
 import type { CommandQueue, PartitionLease, QueueEngineOptions, WorkHandler } from './types.js';
 import { createWaiters } from './waiters.js';
 import { createWorkers } from './worker.js';
@@ -17,6 +18,9 @@ const defaults = {
   pollIntervalMs: 500,
   yieldToAcceptMs: 50,
 };
+
+/** How many accepted-here command ids `drained` keeps track of at most. */
+const MAX_TRACKED_ACCEPTED = 10_000;
 
 /** Drops `undefined` options so they do not override the defaults. */
 const definedOnly = (options: QueueEngineOptions): Partial<typeof defaults> =>
@@ -42,12 +46,32 @@ export const createQueueEngine = (options: QueueEngineOptions): CommandQueue => 
   const wake = createAppendSignal();
   const pacing = createPacing(settings.yieldToAcceptMs);
   const waiters = createWaiters({ log, pollIntervalMs: settings.pollIntervalMs });
-  const workers = createWorkers({ log, handlers, settings, logger, waiters, wake, pacing });
+  /**
+   * Commands accepted here and not yet known to have ended (`drained` waits for them). Those that
+   * end here leave at once; those another node processed leave at the next `drained`. Bounded, so a
+   * node whose commands all end elsewhere and that never serves a list read cannot grow it forever:
+   * past the bound the oldest ids are forgotten (a read then just does not wait for them).
+   */
+  const acceptedHere = new Set<string>();
+  const rememberAccepted = (commandId: string): void => {
+    acceptedHere.add(commandId);
+    if (acceptedHere.size > MAX_TRACKED_ACCEPTED)
+      acceptedHere.delete(acceptedHere.values().next().value as string);
+  };
+  const settleHere: typeof waiters = {
+    ...waiters,
+    settle: (record) => {
+      acceptedHere.delete(record.commandId);
+      waiters.settle(record);
+    },
+  };
+  const workers = createWorkers({ log, handlers, settings, logger, waiters: settleHere, wake, pacing });
   const enqueue = createEnqueue({
     log,
     handlers,
     newId,
-    onAccepted: () => {
+    onAccepted: ({ record }) => {
+      rememberAccepted(record.commandId);
       pacing.accepted();
       wake.notify();
     },
@@ -61,6 +85,32 @@ export const createQueueEngine = (options: QueueEngineOptions): CommandQueue => 
     status: (commandId) => log.get(commandId),
     findByIdempotencyKey: (key) => log.findByIdempotencyKey(key),
     waitFor: (commandId, timeoutMs) => waiters.wait(commandId, timeoutMs),
+    settled: async (partitionKey, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        // Listen before counting: a completion that lands during the count still wakes the loop.
+        const change = waiters.nextChange(partitionKey, Math.max(0, deadline - Date.now()));
+        const pending = await log.countPending(partitionKey).catch((error: unknown) => {
+          change.cancel();
+          throw error;
+        });
+        if (pending === 0 || Date.now() >= deadline) {
+          change.cancel();
+          return pending === 0;
+        }
+        await change.changed;
+      }
+    },
+    drained: async (timeoutMs) => {
+      const ids = [...acceptedHere];
+      const records = await Promise.all(ids.map((id) => waiters.wait(id, timeoutMs)));
+      let drained = true;
+      records.forEach((record, index) => {
+        if (!record || isFinal(record.status)) acceptedHere.delete(ids[index] as string);
+        else drained = false;
+      });
+      return drained;
+    },
     start: async () => {
       if (running) return;
       lease = await log.acquire(ownerId);

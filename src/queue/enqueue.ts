@@ -7,7 +7,7 @@ export interface EnqueueDeps {
   readonly handlers: ReadonlyMap<string, WorkHandler>;
   readonly newId: () => string;
   /** Called after a new item was recorded (not for a repeat): wakes the workers. */
-  readonly onAccepted: () => void;
+  readonly onAccepted: (result: EnqueueResult) => void;
 }
 
 const handlerFor = (handlers: ReadonlyMap<string, WorkHandler>, type: string): WorkHandler => {
@@ -55,6 +55,6 @@ export const createEnqueue =
         pending: () => log.countPending(partitionKey),
       });
     const result = await log.enqueue(inputFor(commandId));
-    if (!result.duplicate) onAccepted();
+    if (!result.duplicate) onAccepted(result);
     return result;
   };

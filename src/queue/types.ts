@@ -254,6 +254,16 @@ export interface CommandQueue {
    * undefined for an unknown id. Wakes on completion in this process, polls for other processes.
    */
   readonly waitFor: (commandId: string, timeoutMs: number) => Promise<CommandRecord | undefined>;
+  /**
+   * Resolves `true` once no command of `partitionKey` is waiting to be processed (by any process
+   * sharing the log), `false` after `timeoutMs`. Woken by completions, not by polling the log.
+   */
+  readonly settled: (partitionKey: string, timeoutMs: number) => Promise<boolean>;
+  /**
+   * Resolves `true` once every command this process accepted before the call has ended (wherever it
+   * was processed), `false` after `timeoutMs`: read-your-writes for reads that span many keys.
+   */
+  readonly drained: (timeoutMs: number) => Promise<boolean>;
   /** Starts the workers: unfinished commands are processed first, in arrival order per key. */
   readonly start: () => Promise<void>;
   /** Stops taking new work, finishes commands in flight, releases partitions. */

@@ -9,6 +9,18 @@ export interface Waiters {
   readonly settle: (record: CommandRecord) => void;
   /** Re-reads every waited command now (another process may have finished some). */
   readonly recheck: () => void;
+  /**
+   * `changed` resolves on the next sign that a command of `partitionKey` may have ended: one of its commands
+   * ending here, another process announcing a change, the poll interval, or `timeoutMs`. Listening
+   * starts at the call, so a caller that listens first and then reads misses no completion.
+   */
+  readonly nextChange: (partitionKey: string, timeoutMs: number) => KeyChange;
+}
+
+/** A pending `nextChange`: `changed` resolves on the change; `cancel` stops listening (and resolves it). */
+export interface KeyChange {
+  readonly changed: Promise<void>;
+  readonly cancel: () => void;
 }
 
 /**
@@ -23,6 +35,29 @@ export const createWaiters = (options: {
   const waiting = new Map<string, Set<(record: CommandRecord) => void>>();
   /** One re-read per waiting caller: it settles its caller when the command is final. */
   const checks = new Set<() => void>();
+  /** Callers of `nextChange`, by partition key. */
+  const keyListeners = new Map<string, Set<() => void>>();
+
+  const nextChange = (partitionKey: string, timeoutMs: number): KeyChange => {
+    let cancel = (): void => undefined;
+    const changed = new Promise<void>((resolve) => {
+      const listeners = keyListeners.get(partitionKey) ?? new Set();
+      keyListeners.set(partitionKey, listeners);
+      const done = (): void => {
+        clearTimeout(timer);
+        checks.delete(done);
+        listeners.delete(done);
+        if (listeners.size === 0 && keyListeners.get(partitionKey) === listeners)
+          keyListeners.delete(partitionKey);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, Math.min(timeoutMs, options.pollIntervalMs)));
+      listeners.add(done);
+      checks.add(done);
+      cancel = done;
+    });
+    return { changed, cancel };
+  };
 
   const wait = async (commandId: string, timeoutMs: number): Promise<CommandRecord | undefined> => {
     // Listening before the read: a completion landing while it is in progress still wakes us,
@@ -85,6 +120,7 @@ export const createWaiters = (options: {
   return {
     wait,
     settle: (record) => {
+      for (const listener of [...(keyListeners.get(record.partitionKey) ?? [])]) listener();
       const listeners = waiting.get(record.commandId);
       if (!listeners) return;
       for (const listener of [...listeners]) listener(record);
@@ -92,5 +128,6 @@ export const createWaiters = (options: {
     recheck: () => {
       for (const recheck of [...checks]) recheck();
     },
+    nextChange,
   };
 };
