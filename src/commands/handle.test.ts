@@ -166,12 +166,12 @@ describe('handle (direct command path)', () => {
 
   it('an empty decision appends nothing and reports the current revision', async () => {
     const store = createMemoryStore();
-    const spec = {
+    const decidesNothing = {
       ...incrementCounter,
       decider: { ...incrementCounter.decider, decide: () => [] },
     };
     await handle(store, incrementCounter, increment('e'));
-    const result = await handle(store, spec, increment('e'));
+    const result = await handle(store, decidesNothing, increment('e'));
     assert.deepEqual(result.events, []);
     assert.equal(result.nextExpectedRevision, 0);
     assert.equal(await store.headPosition(), 1);
@@ -233,7 +233,7 @@ describe('prepareDecision (decide without appending)', () => {
 
   it('keeps ids the decider chose and its own metadata next to the command context', async () => {
     const store = createMemoryStore();
-    const spec = {
+    const choosesIds = {
       ...incrementCounter,
       decider: {
         ...incrementCounter.decider,
@@ -242,7 +242,10 @@ describe('prepareDecision (decide without appending)', () => {
         ],
       },
     };
-    const result = await handle(store, spec, increment('m'), { commandId: 'c9', deterministicIds: true });
+    const result = await handle(store, choosesIds, increment('m'), {
+      commandId: 'c9',
+      deterministicIds: true,
+    });
     assert.equal(result.events[0]?.id, 'chosen');
     assert.deepEqual(result.events[0]?.metadata, {
       reason: 'test',

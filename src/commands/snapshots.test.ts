@@ -72,8 +72,8 @@ describe('snapshots', () => {
     await handle(store, incrementCounter, increment('v', 1));
     const key = snapshotKey(incrementCounter, 'counter-v');
     await snapshots.save(key, { state: { total: 50, increments: 1 }, revision: 0, version: 1 });
-    const spec = { ...incrementCounter, snapshotVersion: 2 };
-    const result = await handle(store, spec, increment('v', 2), {
+    const definition = { ...incrementCounter, snapshotVersion: 2 };
+    const result = await handle(store, definition, increment('v', 2), {
       snapshots: { store: snapshots, every: 1 },
     });
     assert.deepEqual(result.state, { total: 3, increments: 2 });
