@@ -50,6 +50,17 @@ try {
     }
   }
 
+  try {
+    const help = sh(
+      process.execPath,
+      [join(consumer, 'node_modules/eventfold/bin/eventfold.mjs'), '--help'],
+      consumer,
+    );
+    if (!help.startsWith('usage: eventfold')) failures.push(`eventfold --help printed ${help}`);
+  } catch (error) {
+    failures.push(`the installed bin fails without pg: ${String(error.stderr)}`);
+  }
+
   writeFileSync(
     join(consumer, 'index.ts'),
     `import { createMemoryStore, ErrorCodes, isStoreClosedError } from 'eventfold';

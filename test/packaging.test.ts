@@ -119,14 +119,17 @@ describe('build and tarball', () => {
 
 /** Resolver hooks that refuse the packages `blocked` matches, as if they were not installed. */
 const blockingHooks = (blocked: RegExp): string => `export async function resolve(specifier, context, next) {
-  if (${blocked}.test(specifier)) throw new Error('optional dependency not installed: ' + specifier);
+  if (${blocked}.test(specifier))
+    throw Object.assign(new Error("Cannot find package '" + specifier + "' (hidden by the test)"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
   return next(specifier, context);
 }`;
 const registerHooks = (blocked: RegExp): string => `import { register } from 'node:module';
 register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(blockingHooks(blocked))}`)});`;
 
-/** Imports `entry` in a child process where the packages `blocked` matches cannot be resolved. */
-const importWithout = (blocked: RegExp, entry: string) =>
+/** Runs node with `args` in a child process where the packages `blocked` matches cannot be resolved. */
+const nodeWithout = (blocked: RegExp, args: readonly string[]) =>
   run(
     process.execPath,
     [
@@ -135,12 +138,12 @@ const importWithout = (blocked: RegExp, entry: string) =>
       'tsx',
       '--import',
       `data:text/javascript,${encodeURIComponent(registerHooks(blocked))}`,
-      '--input-type=module',
-      '--eval',
-      `await import(${JSON.stringify(entry)});`,
+      ...args,
     ],
     { cwd: root },
   );
+const importWithout = (blocked: RegExp, entry: string) =>
+  nodeWithout(blocked, ['--input-type=module', '--eval', `await import(${JSON.stringify(entry)});`]);
 const importWithoutHttpPackages = (entry: string) => importWithout(HTTP_ONLY, entry);
 
 describe('optional dependencies', () => {
@@ -154,12 +157,23 @@ describe('optional dependencies', () => {
       await importWithout(/^(pg|better-sqlite3)(\/|$)/, entry);
     });
 
+  test('the CLI answers --help without pg, and its migrate verb names the missing package', async () => {
+    const bin = join(root, 'bin/eventfold.mjs');
+    const help = await nodeWithout(/^pg(\/|$)/, [bin, '--help']);
+    assert.match(help.stdout, /^usage: eventfold <command>/);
+    await assert.rejects(
+      nodeWithout(/^pg(\/|$)/, [bin, 'migrate', '--url', 'postgres://127.0.0.1:1/none']),
+      (error: { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 1);
+        assert.match(error.stderr ?? '', /eventfold migrate needs the pg package: npm install pg/);
+        return true;
+      },
+    );
+  });
+
   test('eventfold/http does need them (the blocking hook works)', async () => {
     await assert.rejects(importWithoutHttpPackages('eventfold/http'), (error: { stderr?: string }) => {
-      assert.match(
-        error.stderr ?? '',
-        /optional dependency not installed: (fastify|@fastify\/|@sinclair\/typebox)/,
-      );
+      assert.match(error.stderr ?? '', /Cannot find package '(fastify|@fastify\/|@sinclair\/typebox)/);
       return true;
     });
   });

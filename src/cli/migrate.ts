@@ -1,4 +1,5 @@
-import { migratePostgres } from '../postgres/migrate.js';
+import { NotFoundError } from '../core/errors.js';
+import type { migratePostgres } from '../postgres/migrate.js';
 import { type ParsedArgs, UsageError } from './args.js';
 
 export const MIGRATE_USAGE = `eventfold migrate [--schema <name>] [--url <postgres url>]
@@ -8,6 +9,22 @@ Creates or upgrades the PostgreSQL event store schema. Idempotent; several nodes
   --url     connection string (default: $DATABASE_URL)`;
 
 const KNOWN = new Set(['schema', 'url']);
+
+/**
+ * The PostgreSQL adapter is loaded when the verb runs, not with the CLI: pg is an optional peer, so
+ * `eventfold --help` works without it and a missing pg gets a sentence instead of a module error.
+ */
+const loadMigrate = async (): Promise<typeof migratePostgres> => {
+  try {
+    return (await import('../postgres/migrate.js')).migratePostgres;
+  } catch (error) {
+    const missing =
+      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && /'pg'/.test(String(error));
+    if (missing)
+      throw new NotFoundError('package pg', 'eventfold migrate needs the pg package: npm install pg');
+    throw error;
+  }
+};
 
 /** `eventfold migrate`: applies missing migrations and prints what it did. */
 export const runMigrate = async (
@@ -20,7 +37,8 @@ export const runMigrate = async (
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${args.positional[0]}`);
   const url = args.options.url ?? env.DATABASE_URL;
   if (!url) throw new UsageError('no database: pass --url or set DATABASE_URL');
-  const report = await migratePostgres({ connectionString: url, schema: args.options.schema });
+  const migrate = await loadMigrate();
+  const report = await migrate({ connectionString: url, schema: args.options.schema });
   out(
     report.applied.length === 0
       ? `schema ${report.schema} is up to date (version ${report.to})`
