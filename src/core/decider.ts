@@ -1,5 +1,5 @@
 import type { Message, NewEvent } from './envelope.js';
-import type { ErrorDetail } from './errors.js';
+import { type ErrorDetail, InternalError } from './errors.js';
 
 /** A decider refusing a command: a value, never a thrown string. */
 export interface Rejection<Reason extends string = string> {
@@ -49,5 +49,5 @@ export const fold = <E extends Message, S>(
 
 /** Exhaustiveness check for `switch` over a union: a compile error when a case is missing. */
 export const assertNever = (value: never): never => {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+  throw new InternalError(`unexpected value: ${JSON.stringify(value)}`);
 };
