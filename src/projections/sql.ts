@@ -94,8 +94,7 @@ export const sql: Sql = Object.assign(
   },
 );
 
-/** Writes a statement in one backend's dialect: its text with placeholders, and the values in order. */
-export const renderSql = (root: SqlStatement, dialect: SqlDialect): RenderedSql => {
+const renderTree = (root: SqlStatement, dialect: SqlDialect): RenderedSql => {
   const values: SqlValue[] = [];
   const write = (part: SqlStatement): string => {
     let text = part.strings[0] ?? '';
@@ -112,6 +111,49 @@ export const renderSql = (root: SqlStatement, dialect: SqlDialect): RenderedSql 
     return text;
   };
   return { text: write(root), values };
+};
+
+/** The text a template call site rendered to, and the identifiers it held (null for a value). */
+interface RenderedSite {
+  readonly text: string;
+  readonly identifiers: readonly (SqlIdentifier | null)[];
+}
+
+// A projector runs the same few call sites for every event: their text is kept per dialect and per
+// template (a template's strings array is one frozen object per call site), so a statement is not
+// re-rendered, and a driver's statement cache keyed by that text hits the same string each time.
+const renderedSites = new WeakMap<SqlDialect, WeakMap<readonly string[], RenderedSite>>();
+
+const sameIdentifier = (arg: SqlArg, identifier: SqlIdentifier | null): boolean =>
+  arg !== null && typeof arg === 'object'
+    ? identifier !== null && arg.sqlKind === identifier.sqlKind && arg.name === identifier.name
+    : identifier === null;
+
+/** Writes a statement in one backend's dialect: its text with placeholders, and the values in order. */
+export const renderSql = (root: SqlStatement, dialect: SqlDialect): RenderedSql => {
+  const flat =
+    Object.isFrozen(root.strings) &&
+    root.args.every((arg) => arg === null || typeof arg !== 'object' || arg.sqlKind !== 'statement');
+  if (!flat) return renderTree(root, dialect);
+  let sites = renderedSites.get(dialect);
+  if (!sites) {
+    sites = new WeakMap();
+    renderedSites.set(dialect, sites);
+  }
+  const site = sites.get(root.strings);
+  if (site && root.args.every((arg, index) => sameIdentifier(arg, site.identifiers[index] ?? null))) {
+    const values: SqlValue[] = [];
+    for (const arg of root.args) if (arg === null || typeof arg !== 'object') values.push(arg);
+    return { text: site.text, values };
+  }
+  const rendered = renderTree(root, dialect);
+  sites.set(root.strings, {
+    text: rendered.text,
+    identifiers: root.args.map((arg) =>
+      arg !== null && typeof arg === 'object' && arg.sqlKind !== 'statement' ? arg : null,
+    ),
+  });
+  return rendered;
 };
 
 /**
