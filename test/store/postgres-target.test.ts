@@ -87,4 +87,19 @@ describe('PostgreSQL target', () => {
       assert.equal(await totalOf(target.reader, 's'), undefined);
       assert.equal(await target.readCheckpoint(totals.name), undefined);
     }));
+
+  it('nodes starting one read model at once create its tables without tripping over each other', () =>
+    withTempPostgresStore({ connectionString: DATABASE_URL }, async ({ store, open }) => {
+      // Concurrent CREATE TABLE IF NOT EXISTS of one name can both try to create its row type; the
+      // target runs a projection's init and reset one at a time.
+      const nodes = [store, open(), open()].map(createPostgresTarget);
+      await nodes[0]?.setup();
+      await Promise.all(
+        nodes.flatMap((node) => [
+          node.transact(totals.name, (ctx) => totals.init?.(ctx)),
+          node.transact(totals.name, (ctx) => totals.init?.(ctx)),
+        ]),
+      );
+      assert.equal(await totalOf(nodes[1]!.reader, 's'), undefined);
+    }));
 });
