@@ -1,7 +1,8 @@
 /**
  * `eventfold/postgres`: the PostgreSQL event store (production backend), its transactions shared
  * with the caller's SQL, schema migrations, and the adapters of the runtime's ports: the command log
- * (partitions leased across nodes) and the projection target (checkpoint in the read model's transaction).
+ * (partitions leased across nodes) and the projection target (a compare-and-set checkpoint in the
+ * read model's transaction, so racing nodes apply a batch once).
  */
 
 export type { PostgresCommandLog, PostgresCommandLogOptions } from './command-log.js';
