@@ -15,7 +15,8 @@ export interface MemoryTarget<S> extends ProjectionTarget<MemoryProjectionContex
  * A projection target in process memory (tests, examples, small tools). One target holds one read
  * model. Transactions are real: the work runs on a structured clone, which replaces the committed
  * state together with the checkpoint only when the work succeeds — so a projector throwing
- * mid-batch leaves neither half a batch nor a moved checkpoint, exactly like a database target.
+ * mid-batch leaves neither half a batch nor a moved checkpoint, exactly like a database target;
+ * and its checkpoint is the same compare-and-set (a batch at or below it is skipped).
  * The state must be structured-cloneable.
  */
 export const createMemoryTarget = <S>(initial: () => S): MemoryTarget<S> => {
