@@ -5,7 +5,7 @@ import {
   startProjection,
   timeOrderedId,
 } from 'eventfold';
-import { commandStatusRoute, createHttpServer, type HttpServer } from 'eventfold/http';
+import { commandStatusRoute, createHttpServer, type HttpServer, readYourWrites } from 'eventfold/http';
 import { type Logger, pino } from 'pino';
 import { accountsRoutes } from './accounting/accounts-view/route.js';
 import { chargeCustomer } from './accounting/charge-customer.js';
@@ -13,7 +13,6 @@ import { chargeOnDelivery } from './accounting/charge-on-delivery.js';
 import { recordPayment, recordPaymentRoute } from './accounting/record-payment.js';
 import type { TruckingBackend } from './backend.js';
 import { trucksRoutes } from './dispatch/trucks-view/route.js';
-import { createFreshness } from './shared/freshness.js';
 import type { RouteDeps } from './shared/http.js';
 import { projectionsRoute } from './shared/ops-routes.js';
 import { assignTruck, assignTruckRoute } from './shipments/assign-truck.js';
@@ -136,19 +135,19 @@ export const createTruckingApp = async (options: TruckingAppOptions): Promise<Tr
   commandStatusRoute(server, queue);
   projectionsRoute(server, Object.values(projections));
 
-  const freshness = createFreshness({
+  const consistency = readYourWrites({
+    queue,
     store,
-    commandLog,
     ...(options.readWaitMs ? { waitMs: options.readWaitMs } : {}),
   });
-  shipmentsRoutes({ app: server, db, projection: projections.shipments, freshness });
-  shipmentEventsRoute({ app: server, store, freshness });
-  trucksRoutes({ app: server, db, projection: projections.trucks, freshness });
+  shipmentsRoutes({ app: server, db, projection: projections.shipments, consistency });
+  shipmentEventsRoute({ app: server, store, consistency });
+  trucksRoutes({ app: server, db, projection: projections.trucks, consistency });
   accountsRoutes({
     app: server,
     db,
     projection: projections.accounts,
-    freshness,
+    consistency,
     chargeListener: projections.chargeOnDelivery,
   });
 

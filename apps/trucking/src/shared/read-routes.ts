@@ -1,15 +1,15 @@
 import type { ProjectionHandle, SqlReader } from 'eventfold';
-import { type HttpServer, notFoundAnswer } from 'eventfold/http';
+import { type HttpServer, notFoundAnswer, type ReadYourWrites } from 'eventfold/http';
 import type { FastifyReply } from 'fastify';
-import type { Freshness } from './freshness.js';
 
-/** What a read-model route needs: the server, the read models' database, its projection and freshness waits. */
+/** What a read-model route needs: the server, the read models' database, its projection and read-your-writes. */
 export interface ReadRouteDeps {
   readonly app: HttpServer;
   /** Queries of the read models, the same statements on SQLite and PostgreSQL. */
   readonly db: SqlReader;
   readonly projection: ProjectionHandle;
-  readonly freshness: Freshness;
+  /** Waits, bounded, for the writes a read depends on (the library's read-your-writes). */
+  readonly consistency: ReadYourWrites;
 }
 
 /** Answers the contract's 404 shape for an unknown resource on a read. */

@@ -1,6 +1,5 @@
 import type { EventStore, JsonObject } from 'eventfold';
-import type { HttpServer } from 'eventfold/http';
-import type { Freshness } from '../shared/freshness.js';
+import type { HttpServer, ReadYourWrites } from 'eventfold/http';
 import { ShipmentParams } from '../shared/http.js';
 import { notFound } from '../shared/read-routes.js';
 import { shipmentStreamId } from './events.js';
@@ -12,9 +11,9 @@ import { shipmentStreamId } from './events.js';
 export const shipmentEventsRoute = (deps: {
   readonly app: HttpServer;
   readonly store: EventStore;
-  readonly freshness: Freshness;
+  readonly consistency: ReadYourWrites;
 }): void => {
-  const { app, store, freshness } = deps;
+  const { app, store, consistency } = deps;
   app.get(
     '/shipments/:shipmentId/events',
     {
@@ -26,7 +25,8 @@ export const shipmentEventsRoute = (deps: {
     },
     async (request, reply) => {
       const { shipmentId } = request.params;
-      await freshness.settled(shipmentStreamId(shipmentId));
+      // The stream is read straight from the store: no projection to wait for, only the queue.
+      await consistency.beforeKeyRead(request, shipmentStreamId(shipmentId), []);
       const events = await store.readStream(shipmentStreamId(shipmentId));
       if (events.length === 0) return notFound(reply, `shipment ${shipmentId}`);
       return {

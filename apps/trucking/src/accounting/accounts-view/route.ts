@@ -13,15 +13,16 @@ const AccountParams = Type.Object({ customerId: IdString }, { additionalProperti
  * committed delivery.
  */
 export const accountsRoutes = (deps: ReadRouteDeps & { readonly chargeListener: ProjectionHandle }): void => {
-  const { app, db, projection, freshness, chargeListener } = deps;
+  const { app, db, projection, consistency, chargeListener } = deps;
   app.get(
     '/accounts/:customerId',
     { schema: { params: AccountParams, summary: "A customer's account", tags: ['accounting'] } },
     async (request, reply) => {
       const { customerId } = request.params;
-      await freshness.caughtUp(chargeListener);
-      await freshness.settled(accountStreamId(customerId));
-      await freshness.caughtUp(projection);
+      // First the listener (it may still have to enqueue this account's charge), then the
+      // account's commands, the charge among them, and the read model.
+      await consistency.beforeKeyRead(request, accountStreamId(customerId), [chargeListener]);
+      await consistency.beforeKeyRead(request, accountStreamId(customerId), [projection]);
       const account = await getAccount(db, customerId);
       if (!account) return notFound(reply, `account ${customerId}`);
       return account;

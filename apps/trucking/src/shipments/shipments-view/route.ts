@@ -22,13 +22,12 @@ const ShipmentsQuery = Type.Object(
 );
 
 /** `GET /shipments` (filters `status`, `customerId`) and `GET /shipments/:shipmentId`. */
-export const shipmentsRoutes = ({ app, db, projection, freshness }: ReadRouteDeps): void => {
+export const shipmentsRoutes = ({ app, db, projection, consistency }: ReadRouteDeps): void => {
   app.get(
     '/shipments',
     { schema: { querystring: ShipmentsQuery, summary: 'List shipments', tags: ['shipments'] } },
     async (request) => {
-      await freshness.allSettled();
-      await freshness.caughtUp(projection);
+      await consistency.beforeListRead(request, [projection]);
       const { status, customerId, limit } = request.query;
       return {
         items: await listShipments(db, {
@@ -44,8 +43,7 @@ export const shipmentsRoutes = ({ app, db, projection, freshness }: ReadRouteDep
     { schema: { params: ShipmentParams, summary: 'One shipment', tags: ['shipments'] } },
     async (request, reply) => {
       const { shipmentId } = request.params;
-      await freshness.settled(shipmentStreamId(shipmentId));
-      await freshness.caughtUp(projection);
+      await consistency.beforeKeyRead(request, shipmentStreamId(shipmentId), [projection]);
       const shipment = await getShipment(db, shipmentId);
       if (!shipment) return notFound(reply, `shipment ${shipmentId}`);
       return shipment;
