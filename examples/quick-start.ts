@@ -5,7 +5,9 @@ import {
   defineCommand,
   handle,
   isRejectedError,
+  type MemoryProjectionContext,
   type Message,
+  type Projector,
   reject,
   startProjection,
 } from 'eventfold';
@@ -30,20 +32,19 @@ const withdraw = defineCommand({ type: 'Withdraw', decider: account, streamId })
 
 const store = createSqliteStore({ path: 'quick-start.sqlite' }); // a file: run it twice, events persist
 const balances = createMemoryTarget((): Record<string, number> => ({}));
-const projection = startProjection({
-  store,
-  target: balances,
-  projector: {
-    name: 'balances',
-    apply: ({ state }, events) => {
-      for (const { type, data } of events)
-        state[String(data.account)] = (state[String(data.account)] ?? 0) + sign(type) * Number(data.amount);
-    },
-    reset: (ctx) => {
-      ctx.state = {};
-    },
+// A projector names the events it handles and receives them typed.
+const balancesView: Projector<MemoryProjectionContext<Record<string, number>>, Event> = {
+  name: 'balances',
+  types: ['Deposited', 'Withdrawn'],
+  apply: ({ state }, events) => {
+    for (const { type, data } of events)
+      state[data.account] = (state[data.account] ?? 0) + sign(type) * data.amount;
   },
-});
+  reset: (ctx) => {
+    ctx.state = {};
+  },
+};
+const projection = startProjection({ store, target: balances, projector: balancesView });
 
 const deposited = await handle(store, deposit, { type: 'Deposit', data: { account: 'alice', amount: 100 } });
 console.log(`alice's balance: ${deposited.state}`);
