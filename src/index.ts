@@ -86,6 +86,7 @@ export type {
   Query,
   QueryItem,
   ReadAllOptions,
+  ReadAllPage,
   ReadStreamOptions,
   StreamMetadata,
   StreamState,
