@@ -97,7 +97,9 @@ const startSoon = (fixture: Fixture): void => {
 describe('readYourWrites', () => {
   let fixture: Fixture;
   beforeEach(() => {
-    fixture = build();
+    // Generous: the suite runs beside others on two cores, and a bounded wait that runs out would
+    // answer with what it has, which these tests would take for a missed write.
+    fixture = build({ waitMs: 15_000 });
   });
   afterEach(() => fixture.app.close());
 
