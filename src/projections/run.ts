@@ -27,7 +27,7 @@ interface Waiter {
  *
  * ```ts
  * const projection = startProjection({ store, projector: shipmentsList, target: createSqliteTarget(store) });
- * const { position } = await handle(store, spec, command);
+ * const { position } = await handle(store, definition, command);
  * await projection.waitForPosition(position); // read-your-writes
  * ```
  */
