@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Message } from '../core/envelope.js';
 import type { JsonObject, JsonValue } from '../core/json.js';
 import type { CommandQueue, CommandRecord, EnqueueOptions } from '../queue/types.js';
+import { POSITION_HEADER } from './read-your-writes.js';
 import type { CommandRouteOptions, HttpServer } from './types.js';
 
 const DEFAULT_WAIT_MS = 5000;
@@ -101,8 +102,18 @@ export const commandView = (record: CommandRecord, extra: JsonObject = NO_EXTRA)
 
 const STATUS_OF = { accepted: 202, succeeded: 200, rejected: 409, failed: 500 } as const;
 
+/**
+ * `Eventfold-Position` on the answer for a command that succeeded: the global position its events
+ * reached, which the client may send back on a read (`readYourWrites`) to see them on any node.
+ */
+export const setPositionHeader = (reply: FastifyReply, record: CommandRecord): void => {
+  const position = record.status === 'succeeded' ? record.result?.position : undefined;
+  if (typeof position === 'number') void reply.header(POSITION_HEADER, String(position));
+};
+
 const send = (reply: FastifyReply, record: CommandRecord, extra: JsonObject, waited: boolean) => {
   void reply.header('location', commandLocation(record.commandId));
+  setPositionHeader(reply, record);
   // Without `?wait=true` the answer is always 202, also for an idempotent repeat of a command
   // that has finished since: the client asked for "accepted", the status says how it ended.
   const status = waited ? STATUS_OF[record.status] : 202;

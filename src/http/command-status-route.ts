@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { CommandQueue } from '../queue/types.js';
-import { commandView } from './command-route.js';
+import { commandView, setPositionHeader } from './command-route.js';
 import { notFoundAnswer } from './errors.js';
 import type { HttpServer } from './types.js';
 
@@ -20,6 +20,7 @@ export const commandStatusRoute = (app: HttpServer, queue: CommandQueue): void =
         const { status, body } = notFoundAnswer(`command ${request.params.commandId}`);
         return reply.status(status).send(body);
       }
+      setPositionHeader(reply, record);
       return commandView(record);
     },
   );

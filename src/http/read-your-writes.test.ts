@@ -14,7 +14,13 @@ import {
   type Projector,
   startProjection,
 } from 'eventfold';
-import { commandRoute, createHttpServer, type HttpServer, readYourWrites } from 'eventfold/http';
+import {
+  commandRoute,
+  commandStatusRoute,
+  createHttpServer,
+  type HttpServer,
+  readYourWrites,
+} from 'eventfold/http';
 import { type AddedEvent, addCommand, counterStream } from '../queue/counter.test-support.js';
 
 type Totals = Record<string, number>;
@@ -71,6 +77,7 @@ const build = (options: { readonly waitMs?: number } = {}): Fixture => {
     command: add,
     toCommand: ({ params, body }) => ({ counterId: params.counterId, amount: body.amount }),
   });
+  commandStatusRoute(app, queue);
   const consistency = readYourWrites({ queue, store, ...options });
   app.get<{ Params: { counterId: string } }>('/counters/:counterId', async (request) => {
     const stream = counterStream(request.params.counterId);
@@ -153,6 +160,28 @@ describe('readYourWrites', () => {
       headers: { 'eventfold-position': String(appended.position) },
     });
     assert.deepEqual(answer.json(), { total: 4 });
+  });
+
+  it('a succeeded command answers with Eventfold-Position, which a read accepts back', async () => {
+    await fixture.queue.start();
+    const waited = await fixture.app.inject({
+      method: 'POST',
+      url: '/counters/h/add?wait=true',
+      payload: { amount: 2 },
+    });
+    assert.equal(waited.statusCode, 200);
+    const position = waited.headers['eventfold-position'];
+    assert.equal(position, String(waited.json().result.position));
+    const status = await fixture.app.inject({ method: 'GET', url: `/commands/${waited.json().commandId}` });
+    assert.equal(status.headers['eventfold-position'], position);
+    const read = await fixture.app.inject({
+      method: 'GET',
+      url: '/counters/h',
+      headers: { 'eventfold-position': String(position) },
+    });
+    assert.deepEqual(read.json(), { total: 2 });
+    const accepted = await post('h', 1);
+    assert.equal(accepted.headers['eventfold-position'], undefined, 'no position before the command ran');
   });
 
   it('ignores a malformed token instead of failing the read', async () => {
