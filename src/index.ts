@@ -4,6 +4,7 @@
  * (`eventfold/sqlite`, `eventfold/postgres`), test helpers behind `eventfold/testing`.
  */
 
+// Commands: one definition per command, handled directly (`handle`) or through the durable queue.
 export type {
   CommandContext,
   CommandDefinition,
@@ -29,23 +30,19 @@ export type {
 export {
   combine,
   createCommandQueue,
-  DEFAULT_CONFLICT_RETRIES,
-  DEFAULT_SNAPSHOT_EVERY,
   defineCommand,
   handle,
-  loadState,
   preCheckWhenIdle,
   prepareDecision,
-  saveSnapshotIfDue,
-  snapshotDue,
   snapshotKey,
-  stampEvents,
   stateView,
 } from './commands/index.js';
+// The model: deciders, the event envelope, JSON values.
 export type { Decider, Decision, Rejection } from './core/decider.js';
 export { assertNever, fold, isRejection, reject } from './core/decider.js';
 export type { EventMetadata, Message, NewEvent, RecordedEvent } from './core/envelope.js';
 export { toCloudEvent } from './core/envelope.js';
+// Errors: the catalogue of codes, the typed errors and their guards (which work across package copies).
 export type { ErrorCode, ErrorDetail } from './core/errors.js';
 export {
   ConcurrencyError,
@@ -75,8 +72,10 @@ export {
   ValidationError,
 } from './core/errors.js';
 export type { JsonArray, JsonObject, JsonPrimitive, JsonValue } from './core/json.js';
+// The logging port every `logger` option takes (a pino logger fits); silent by default.
 export type { LogFn, Logger } from './core/logger.js';
 export { silentLogger } from './core/logger.js';
+// The event store contract every backend implements.
 export type {
   AppendCondition,
   AppendOptions,
@@ -93,6 +92,7 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './core/store.js';
+// The in-memory backend: store, command log, snapshots and projection target.
 export type {
   MemoryCommandLogOptions,
   MemoryProjectionContext,
@@ -105,6 +105,7 @@ export {
   createMemoryStore,
   createMemoryTarget,
 } from './memory/index.js';
+// Projections: projectors, their targets and portable SQL, running, rebuilding and owning them.
 export type {
   OwnedProjectionOptions,
   ProjectionCheckpoint,
@@ -127,22 +128,29 @@ export type {
   SqlValue,
 } from './projections/index.js';
 export {
-  applyBatch,
   catchUpProjection,
-  DEFAULT_OWNERSHIP_RETRY_MS,
-  DEFAULT_PROJECTION_BATCH_SIZE,
-  DEFAULT_RESTART_DELAY_MS,
-  DEFAULT_WAIT_MS,
   rebuildProjection,
   sql,
   startOwnedProjection,
   startProjection,
 } from './projections/index.js';
-export {
-  commandFingerprint,
-  DEFAULT_PARTITION_COUNT,
-  partitionOf,
-  timeOrderedId,
-} from './queue/index.js';
-export type * from './queue/types.js';
+// The queue's records and the command log port its adapters implement.
+export { timeOrderedId } from './queue/index.js';
+export type {
+  CommandAppend,
+  CommandError,
+  CommandLog,
+  CommandOutcome,
+  CommandQueue,
+  CommandRecord,
+  CommandStatus,
+  CompleteResult,
+  EnqueueInput,
+  EnqueueOptions,
+  EnqueueResult,
+  FinalCommandStatus,
+  NextCommandsQuery,
+  PartitionLease,
+} from './queue/types.js';
+// Options every store backend accepts.
 export type { StoreOptions } from './shared/options.js';
