@@ -72,6 +72,40 @@ describe('package.json', () => {
   });
 });
 
+describe('entries', () => {
+  test('each names its exports (no export * that would pass internals through)', () => {
+    for (const target of Object.values(pkg.exports)) {
+      const source = readFileSync(join(root, target['eventfold-source']), 'utf8');
+      assert.doesNotMatch(source, /export (type )?\*/, target['eventfold-source']);
+    }
+  });
+
+  test('the main entry, eventfold/postgres and eventfold/http hold no runtime internals', async () => {
+    const main: Record<string, unknown> = await import('eventfold');
+    const internals = [
+      'stampEvents',
+      'loadState',
+      'saveSnapshotIfDue',
+      'snapshotDue',
+      'applyBatch',
+      'partitionOf',
+      'commandFingerprint',
+      'createQueueEngine',
+    ];
+    for (const name of internals) assert.equal(name in main, false, name);
+    assert.deepEqual(
+      Object.keys(main).filter((name) => name.startsWith('DEFAULT_')),
+      [],
+    );
+    const postgres: Record<string, unknown> = await import('eventfold/postgres');
+    assert.equal('acquirePartitionLease' in postgres, false);
+    assert.equal(typeof postgres.POSTGRES_SCHEMA_VERSION, 'number');
+    const http: Record<string, unknown> = await import('eventfold/http');
+    for (const name of ['requestFingerprint', 'commandView', 'strictSchema'])
+      assert.equal(name in http, false, name);
+  });
+});
+
 describe('build and tarball', () => {
   test('the build config compiles src/ only, without tests or test support', async () => {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
