@@ -1,6 +1,7 @@
 import { NotFoundError } from '../core/errors.js';
 import type { EventStore } from '../core/store.js';
 import {
+  acceptedRecord,
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
   isFinal,
@@ -56,23 +57,16 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
       });
       if (repeat) return repeat;
       seq += 1;
-      const record = replace({
-        commandId: input.commandId,
-        partitionKey: input.partitionKey,
-        partition: partitionOf(input.partitionKey, partitionCount),
-        seq,
-        type: input.command.type,
-        data: structuredClone(input.command.data),
-        metadata: { ...input.metadata },
-        idempotencyKey: input.idempotencyKey ?? null,
-        fingerprint,
-        status: 'accepted',
-        attempts: 0,
-        error: null,
-        result: null,
-        acceptedAt: clock().toISOString(),
-        processedAt: null,
-      });
+      const record = replace(
+        acceptedRecord(input, {
+          seq,
+          partition: partitionOf(input.partitionKey, partitionCount),
+          fingerprint,
+          data: structuredClone(input.command.data),
+          metadata: { ...input.metadata },
+          acceptedAt: clock().toISOString(),
+        }),
+      );
       if (input.idempotencyKey !== undefined) byKey.set(input.idempotencyKey, record.commandId);
       pendingByKey.set(record.partitionKey, [
         ...(pendingByKey.get(record.partitionKey) ?? []),

@@ -84,6 +84,36 @@ export const resolveRepeat = (
 };
 
 /** True when the status is final: the command will not be processed again. */
+/** What a log decides about a newly recorded command; the rest of the record follows from its input. */
+export interface AcceptedFields {
+  readonly seq: number;
+  readonly partition: number;
+  readonly fingerprint: string;
+  /** The command's data and metadata as the log holds them (a copy, or parsed back from storage). */
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+  readonly acceptedAt: string;
+}
+
+/** The record of a command just accepted, the same on every log. */
+export const acceptedRecord = (input: EnqueueInput, fields: AcceptedFields): CommandRecord => ({
+  commandId: input.commandId,
+  partitionKey: input.partitionKey,
+  partition: fields.partition,
+  seq: fields.seq,
+  type: input.command.type,
+  data: fields.data,
+  metadata: fields.metadata,
+  idempotencyKey: input.idempotencyKey ?? null,
+  fingerprint: fields.fingerprint,
+  status: 'accepted',
+  attempts: 0,
+  error: null,
+  result: null,
+  acceptedAt: fields.acceptedAt,
+  processedAt: null,
+});
+
 export const isFinal = (status: CommandStatus): boolean => status !== 'accepted';
 
 /** The stored result of a success: the handler's fields plus where its events landed. */

@@ -3,6 +3,7 @@ import { NotFoundError } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
 import type { AppendResult } from '../core/store.js';
 import {
+  acceptedRecord,
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
   decodeCommandRow,
@@ -68,23 +69,14 @@ const insertNew = (
   }) as { seq: number };
   statements.markKeyReady.run({ partition_key: input.partitionKey, partition_no: partition, seq });
   // Parsed from what was stored, so the record is exactly what a later read returns.
-  return {
-    commandId: input.commandId,
-    partitionKey: input.partitionKey,
-    partition,
+  return acceptedRecord(input, {
     seq,
-    type: input.command.type,
+    partition,
+    fingerprint,
     data: JSON.parse(payload) as JsonObject,
     metadata: JSON.parse(metadata) as EventMetadata,
-    idempotencyKey: input.idempotencyKey ?? null,
-    fingerprint,
-    status: 'accepted',
-    attempts: 0,
-    error: null,
-    result: null,
     acceptedAt: now,
-    processedAt: null,
-  };
+  });
 };
 
 /**
