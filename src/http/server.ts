@@ -1,7 +1,10 @@
 import { fastifySwagger } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ErrorDetail } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { pointer, textProblems } from '../shared/text.js';
 import { notFoundAnswer, toErrorAnswer } from './errors.js';
 import type { HttpServer, HttpServerOptions } from './types.js';
 
@@ -14,10 +17,78 @@ const pluginNamed = (name: string) =>
     [Symbol.for('plugin-meta')]: { name },
   });
 
+const INVALID_UTF8 = 'must be valid UTF-8';
+
+/** Headers whose values become stored ids or metadata. */
+const STORED_HEADERS = ['idempotency-key', 'x-correlation-id'] as const;
+
+const refusal = (details: readonly ErrorDetail[]): ValidationError =>
+  new ValidationError(
+    `invalid text in ${[...new Set(details.map((detail) => detail.field))].join(', ')}`,
+    details,
+  );
+
+/**
+ * Fastify's JSON parser decodes bytes that are not UTF-8 into U+FFFD: the request would be
+ * stored changed, silently. The strict, honest answer is a 400: decode fatally, then hand the
+ * text to Fastify's own parser (empty bodies, syntax errors and prototype poisoning as before).
+ */
+const refuseInvalidUtf8 = (app: FastifyInstance): void => {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = decoder.decode(body as Buffer);
+    } catch {
+      done(refusal([{ field: '(body)', message: INVALID_UTF8 }]), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+};
+
+/** The query string must be valid percent-encoded UTF-8: the parser would turn bad bytes into U+FFFD. */
+const queryEncodingProblem = (url: string): ErrorDetail | undefined => {
+  const start = url.indexOf('?');
+  if (start === -1) return undefined;
+  try {
+    decodeURIComponent(url.slice(start + 1).replaceAll('+', ' '));
+    return undefined;
+  } catch {
+    return { field: '(query)', message: INVALID_UTF8 };
+  }
+};
+
+/**
+ * Every field of a request holding text no store can carry (NUL, a lone surrogate): body fields
+ * as Ajv names them (`/pickupAddress`), others under their part (`(params)/id`, `(query)/wait`,
+ * `(headers)/idempotency-key`).
+ */
+const uncarriableText = (request: FastifyRequest): ErrorDetail[] => {
+  const details: ErrorDetail[] = [];
+  const encoding = queryEncodingProblem(request.url);
+  if (encoding) details.push(encoding);
+  textProblems(request.params, '(params)', details);
+  textProblems(request.query, '(query)', details);
+  for (const name of STORED_HEADERS) textProblems(request.headers[name], pointer('(headers)', name), details);
+  if (request.body !== undefined) {
+    const body = textProblems(request.body, '');
+    // A top-level string body has no field name of its own.
+    for (const detail of body)
+      details.push(
+        detail.field === '' ? { ...detail, field: '(body)' } : { ...detail, field: `/${detail.field}` },
+      );
+  }
+  return details;
+};
+
 /**
  * Builds a Fastify server with Eventfold's HTTP conventions: strict validation (unknown fields
  * refused, every offending field listed, no type coercion of bodies), the contract's error shape
- * for every failure including unknown routes, structured logs (a pino logger, silent without one), OpenAPI at `/docs` and
+ * for every failure including unknown routes, text no store can carry (NUL, lone surrogates,
+ * invalid UTF-8) refused with a 400 naming each field before any handler runs, structured logs (a pino logger, silent without one), OpenAPI at `/docs` and
  * `/docs/json`, `GET /health`, and an orderly `close()` running `onClose` steps.
  *
  * @example
@@ -43,6 +114,14 @@ export const createHttpServer = (options: HttpServerOptions = {}): HttpServer =>
       void reply.status(status).send(body);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  refuseInvalidUtf8(app);
+  // Global, so every route of every app gets it, and before schema validation and the handler:
+  // nothing with text a store cannot carry reaches a command log or an event store.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const details = uncarriableText(request);
+    done(details.length === 0 ? undefined : refusal(details));
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorAnswer(error);

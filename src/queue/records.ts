@@ -3,6 +3,7 @@ import type { EventMetadata, Message } from '../core/envelope.js';
 import { IdempotencyMismatchError, ValidationError } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
 import type { AppendResult } from '../core/store.js';
+import { assertStorableText } from '../shared/validate.js';
 import type { CommandError, CommandRecord, CommandStatus, EnqueueInput, EnqueueResult } from './types.js';
 
 /** Default number of ownership buckets. Enough to spread keys over a handful of nodes. */
@@ -49,6 +50,13 @@ export const validateEnqueueInput = (input: EnqueueInput): void => {
     throw new ValidationError('command.data: must be an object', [
       { field: 'command.data', message: 'must be an object' },
     ]);
+  // The same text rule as the event stores: a command recorded with a NUL or a lone surrogate
+  // would fail (PostgreSQL) or change (SQLite) in the log, and again in the events it decides.
+  // Ids, keys and the type strictly; data and metadata are kept as JSON text, NUL-safe.
+  const { commandId, partitionKey, idempotencyKey, command, metadata } = input;
+  assertStorableText({ commandId, partitionKey, idempotencyKey, command: { type: command.type } }, '');
+  assertStorableText(command.data, 'command/data', { allowNul: true });
+  if (metadata !== undefined) assertStorableText(metadata, 'metadata', { allowNul: true });
 };
 
 const repeatOf = (

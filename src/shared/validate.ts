@@ -1,6 +1,7 @@
 import type { NewEvent } from '../core/envelope.js';
-import { SerializationError, ValidationError } from '../core/errors.js';
+import { type ErrorDetail, SerializationError, ValidationError } from '../core/errors.js';
 import type { AppendOptions, ExpectedRevision, Query, QueryItem } from '../core/store.js';
+import { type TextRule, textProblems } from './text.js';
 
 /** Longest accepted stream id, in characters. Long enough for composite keys, short enough to index. */
 export const MAX_STREAM_ID_LENGTH = 200;
@@ -8,14 +9,43 @@ const MAX_TYPE_LENGTH = 200;
 const MAX_TAG_LENGTH = 200;
 const MAX_ID_LENGTH = 200;
 
+/** `events[0].tags` → `events/0/tags`: the JSON-pointer-like names the text rule reports. */
+const toPointer = (path: string): string => path.replace(/\[(\d+)\]/g, '/$1').replaceAll('.', '/');
+
 const invalid = (field: string, message: string): ValidationError =>
   new ValidationError(`${field}: ${message}`, [{ field, message }]);
+
+const throwTextProblems = (details: readonly ErrorDetail[]): void => {
+  if (details.length === 0) return;
+  const names = details.map((detail) => detail.field).join(', ');
+  throw new ValidationError(`${names}: ${details[0]?.message ?? 'invalid text'}`, details);
+};
+
+/**
+ * Refuses text no backend can carry unchanged anywhere in `value` (see `shared/text.ts`: lone
+ * surrogates always, NUL unless `allowNul`), naming every offending field: no backend may fail
+ * on it with a driver error or store it lossily.
+ */
+export const assertStorableText = (value: unknown, field: string, rule: TextRule = {}): void =>
+  throwTextProblems(textProblems(value, field, [], rule));
+
+const JSON_TEXT: TextRule = { allowNul: true };
+
+/** One event's text: its names strictly, its data and metadata as JSON text (NUL allowed). */
+const assertEventText = (event: NewEvent, at: string): void => {
+  const { data, metadata, ...names } = event;
+  const details = textProblems(names, at);
+  textProblems(data, `${at}/data`, details, JSON_TEXT);
+  if (metadata !== undefined) textProblems(metadata, `${at}/metadata`, details, JSON_TEXT);
+  throwTextProblems(details);
+};
 
 export const validateStreamId = (streamId: unknown): string => {
   if (typeof streamId !== 'string') throw invalid('streamId', 'must be a string');
   if (streamId.length === 0) throw invalid('streamId', 'must not be empty');
   if (streamId.length > MAX_STREAM_ID_LENGTH)
     throw invalid('streamId', `must be at most ${MAX_STREAM_ID_LENGTH} characters`);
+  assertStorableText(streamId, 'streamId');
   return streamId;
 };
 
@@ -57,6 +87,7 @@ const validateStringList = (field: string, value: unknown, maxLength: number): r
     if (typeof item !== 'string' || item.length === 0 || item.length > maxLength)
       throw invalid(field, `must hold non-empty strings of at most ${maxLength} characters`);
   }
+  assertStorableText(value, toPointer(field));
   return value as readonly string[];
 };
 
@@ -82,7 +113,7 @@ export const normalizeQuery = (query: Query, field = 'query'): readonly QueryIte
  * Walks a value and rejects anything JSON would silently change or refuse: functions, symbols,
  * `undefined` in arrays, BigInt, non-finite numbers, cycles and non-plain objects such as Date.
  */
-export const assertJson = (value: unknown, path: string, seen: Set<object> = new Set()): void => {
+const walkJson = (value: unknown, path: string, seen: Set<object>): void => {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -99,7 +130,7 @@ export const assertJson = (value: unknown, path: string, seen: Set<object> = new
         seen.add(value);
         value.forEach((item, index) => {
           if (item === undefined) throw new SerializationError(`${path}[${index}]: undefined is not JSON`);
-          assertJson(item, `${path}[${index}]`, seen);
+          walkJson(item, `${path}[${index}]`, seen);
         });
         seen.delete(value);
         return;
@@ -110,7 +141,7 @@ export const assertJson = (value: unknown, path: string, seen: Set<object> = new
         );
       seen.add(value);
       for (const [key, item] of Object.entries(value)) {
-        if (item !== undefined) assertJson(item, `${path}.${key}`, seen);
+        if (item !== undefined) walkJson(item, `${path}.${key}`, seen);
       }
       seen.delete(value);
       return;
@@ -118,6 +149,16 @@ export const assertJson = (value: unknown, path: string, seen: Set<object> = new
     default:
       throw new SerializationError(`${path}: ${typeof value} is not JSON`);
   }
+};
+
+/**
+ * Walks a value and rejects anything JSON would silently change or refuse: functions, symbols,
+ * `undefined` in arrays, BigInt, non-finite numbers, cycles and non-plain objects such as Date
+ * (a `SerializationError`); then text no backend can store unchanged (a `ValidationError`).
+ */
+export const assertJson = (value: unknown, path: string): void => {
+  walkJson(value, path, new Set());
+  assertStorableText(value, toPointer(path), JSON_TEXT);
 };
 
 /** Checks the shape of events before anything is written. */
@@ -145,12 +186,15 @@ export const validateNewEvents = (events: unknown): readonly NewEvent[] => {
       throw invalid(`${at}.source`, 'must be a non-empty string');
     validateStringList(`${at}.tags`, tags, MAX_TAG_LENGTH);
     if (data === undefined) throw new SerializationError(`${at}.data: must be present (use {} or null)`);
-    assertJson(data, `${at}.data`);
+    walkJson(data, `${at}.data`, new Set());
     if (metadata !== undefined) {
       if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
         throw invalid(`${at}.metadata`, 'must be an object');
-      assertJson(metadata, `${at}.metadata`);
+      walkJson(metadata, `${at}.metadata`, new Set());
     }
+    // Last, so a value JSON cannot hold stays a SerializationError; the whole event is walked,
+    // so type, id, tags, source, time, data and metadata are all covered by the one rule.
+    assertEventText(event as NewEvent, `events/${index}`);
   });
   return events as readonly NewEvent[];
 };

@@ -134,6 +134,29 @@ describe('structural validation: 400 with every offending field', () => {
     const huge = await t.request('POST', '/shipments', shipmentBody({ pickupAddress: 'x'.repeat(200_000) }));
     assert.equal(huge.status, 400);
   });
+
+  test('text no store can carry (NUL, lone surrogate) is a 400 naming the field; reads still answer', async () => {
+    const before = await t.request('GET', '/shipments');
+    assert.equal(before.status, 200);
+    // On PostgreSQL this NUL once reached the shipments read model and broke every later read.
+    await invalid('/shipments?wait=true', shipmentBody({ pickupAddress: 'A\u0000' }), ['/pickupAddress']);
+    await invalid('/shipments?wait=true', shipmentBody({ destinationAddress: 'B\uD800' }), [
+      '/destinationAddress',
+    ]);
+    const both = await invalid(
+      '/shipments?wait=true',
+      shipmentBody({ customerId: '\uDC00', pickupAddress: 'A\u0000' }),
+      ['/customerId', '/pickupAddress'],
+    );
+    assert.equal(both.body.error.code, 'VALIDATION');
+    const path = await t.request('POST', '/shipments/S%00/ship?wait=true', {});
+    assert.equal(path.status, 400);
+    assert.equal(path.body.error.code, 'VALIDATION');
+    const after = await t.request('GET', '/shipments');
+    assert.equal(after.status, 200);
+    // Nothing was recorded: the list is exactly what it was.
+    assert.deepEqual(after.body, before.body);
+  });
 });
 
 describe('operations', () => {

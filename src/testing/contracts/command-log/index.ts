@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isConcurrencyError, isIdempotencyMismatchError } from '../../../core/errors.js';
-import type { CommandOutcome } from '../../../queue/types.js';
+import { isConcurrencyError, isIdempotencyMismatchError, isValidationError } from '../../../core/errors.js';
+import type { CommandOutcome, EnqueueInput } from '../../../queue/types.js';
 import { add, type CommandLogContractBackend, counterStream } from './support.js';
 
 export type { CommandLogContractBackend, CommandLogContractHandle } from './support.js';
@@ -57,6 +57,39 @@ export const describeCommandLogContract = (adapter: CommandLogContractBackend): 
         assert.equal(await backend.log.get('nope'), undefined);
         assert.equal(await backend.log.countPending('a'), 2);
         assert.equal(await backend.log.countPending('a', second.record.seq), 1);
+      } finally {
+        await backend.dispose();
+      }
+    });
+
+    it('refuses text no store can carry, naming the field, and records nothing', async () => {
+      const backend = await adapter.create();
+      try {
+        const good = { commandId: 'c1', partitionKey: 'a', command: add('a', 1) };
+        const bad: ReadonlyArray<[string, EnqueueInput]> = [
+          ['commandId', { ...good, commandId: 'c\u0000' }],
+          ['partitionKey', { ...good, partitionKey: 'a\uD800' }],
+          ['idempotencyKey', { ...good, idempotencyKey: 'k\u0000' }],
+          ['command/type', { ...good, command: { type: 'Add\u0000', data: {} } }],
+          ['command/data/note', { ...good, command: { type: 'Add', data: { note: 'x\uDC00' } } }],
+          ['metadata/actor', { ...good, metadata: { actor: '\uD800' } }],
+        ];
+        for (const [field, input] of bad)
+          await assert.rejects(
+            // Some logs validate before their first await and throw synchronously: either is a refusal.
+            Promise.resolve().then(() => backend.log.enqueue(input)),
+            (error: unknown) =>
+              isValidationError(error) && error.details.some((detail) => detail.field === field),
+            field,
+          );
+        assert.equal(await backend.log.countPending('a'), 0);
+        assert.equal(await backend.log.get('c1'), undefined);
+        // Inside data a NUL is JSON text every log keeps exactly, as the event stores do.
+        const kept = await backend.log.enqueue({
+          ...good,
+          command: { type: 'Add', data: { note: 'a\u0000b' } },
+        });
+        assert.deepEqual((await backend.log.get(kept.record.commandId))?.data, { note: 'a\u0000b' });
       } finally {
         await backend.dispose();
       }

@@ -105,6 +105,53 @@ const badAppends: ReadonlyArray<[string, Guard, (store: EventStore) => Promise<u
   ],
 ];
 
+const NUL = 'A\u0000';
+const LONE = 'x\uD800';
+
+/**
+ * Text no backend can carry unchanged (PostgreSQL refuses NUL in a text column with a raw
+ * SQLSTATE, SQLite and pg turn a lone surrogate into U+FFFD): each append is a ValidationError
+ * naming the field, on every backend. NUL inside data and metadata is stored exactly (JSON text),
+ * see the payloads contract; a lone surrogate is refused there too.
+ */
+const badText: ReadonlyArray<[string, string, (store: EventStore) => Promise<unknown>]> = [
+  ['a NUL in the stream id', 'streamId', (store) => store.append(NUL, evs(1))],
+  ['a lone surrogate in the stream id', 'streamId', (store) => store.append(LONE, evs(1))],
+  ['a NUL in a type', 'events/0/type', (store) => store.append('s', [ev(NUL)])],
+  ['a lone surrogate in an id', 'events/0/id', (store) => store.append('s', [ev('A', {}, { id: LONE })])],
+  [
+    'a NUL in a tag',
+    'events/1/tags/1',
+    (store) => store.append('s', [ev('A'), ev('B', {}, { tags: ['t', NUL] })]),
+  ],
+  [
+    'a lone surrogate in data',
+    'events/0/data/pickupAddress',
+    (store) => store.append('s', [ev('A', { pickupAddress: LONE })]),
+  ],
+  [
+    'a lone low surrogate deep in data',
+    'events/0/data/stops/1/name',
+    (store) => store.append('s', [ev('A', { stops: [{ name: 'ok' }, { name: '\uDC00' }] })]),
+  ],
+  [
+    'a lone surrogate in a data key',
+    'events/0/data/a\uFFFD',
+    (store) => store.append('s', [ev('A', { 'a\uD800': 1 })]),
+  ],
+  [
+    'a lone surrogate in metadata',
+    'events/0/metadata/note',
+    (store) => store.append('s', [ev('A', {}, { metadata: { note: LONE } })]),
+  ],
+  ['a NUL in a source', 'events/0/source', (store) => store.append('s', [ev('A', {}, { source: NUL })])],
+  [
+    'a NUL in a condition tag',
+    'condition/query/tags',
+    (store) => store.append('s', evs(1), { condition: { query: { tags: [NUL] }, after: 0 } }),
+  ],
+];
+
 const badQueries: ReadonlyArray<[string, unknown]> = [
   ['types not an array', { types: 'A' }],
   ['tags not strings', { tags: [1] }],
@@ -126,6 +173,55 @@ export const describeBadInput = (backend: EventStoreContractBackend): void => {
           assert.deepEqual(await store.readAll(), seed.events);
           assert.equal((await store.streamState('s')).revision, 0);
         }));
+
+    for (const [name, field, call] of badText)
+      test(`append with ${name} is a ValidationError naming ${field} and stores nothing`, () =>
+        withStore(backend, async ({ store }) => {
+          const seed = await store.append('s', evs(1));
+          await rejectsWith(call(store), isValidationError, (error) =>
+            assert.ok(
+              error.details.some((detail) => detail.field.startsWith(field)),
+              `${JSON.stringify(error.details)} names ${field}`,
+            ),
+          );
+          assert.equal(await store.headPosition(), seed.position);
+          assert.deepEqual(await store.readAll(), seed.events);
+        }));
+
+    test('a repeat of an append with a lone surrogate in its stream id is refused again, not a duplicate', () =>
+      withStore(backend, async ({ store }) => {
+        const batch = [ev('A', {}, { id: 'lone-1' })];
+        await rejectsWith(store.append(LONE, batch), isValidationError);
+        await rejectsWith(store.append(LONE, batch), isValidationError);
+        // The id was never taken: a valid stream may use it.
+        assert.equal((await store.append('s', batch)).duplicate, false);
+      }));
+
+    test('reads with text no backend can carry are ValidationErrors, never driver errors', () =>
+      withStore(backend, async ({ store }) => {
+        await store.append('s', evs(1));
+        await rejectsWith(store.readStream(NUL), isValidationError);
+        await rejectsWith(store.readStream(LONE), isValidationError);
+        await rejectsWith(store.streamState(NUL), isValidationError);
+        await rejectsWith(store.readByQuery({ tags: [NUL] }), isValidationError);
+        await rejectsWith(store.readByQuery({ types: [LONE] }), isValidationError);
+        await rejectsWith(store.setStreamMetadata('s', { custom: { note: LONE } }), isValidationError);
+        assert.deepEqual((await store.streamState('s')).metadata, {});
+      }));
+
+    test('text outside the BMP (surrogate pairs) and other control characters round-trip exactly', () =>
+      withStore(backend, async ({ store }) => {
+        const text = 'truck 🚚 𝄞 \u0001\t end';
+        const result = await store.append(`s-${text}`, [
+          ev('A', { text, [text]: text }, { tags: [text], id: `id-${text}` }),
+        ]);
+        const [event] = await store.readStream(`s-${text}`);
+        assert.deepEqual(event, result.events[0]);
+        assert.deepEqual(event?.data, { text, [text]: text });
+        assert.deepEqual(event?.tags, [text]);
+        assert.equal(event?.id, `id-${text}`);
+        assert.equal((await store.readByQuery({ tags: [text] })).length, 1);
+      }));
 
     for (const [name, query] of badQueries) {
       test(`readByQuery with ${name} is a ValidationError`, () =>

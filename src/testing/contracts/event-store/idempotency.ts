@@ -59,6 +59,30 @@ export const describeIdempotency = (backend: EventStoreContractBackend): void =>
         await rejectsWith(store.deleteStream('s', { expectedRevision: -1 }), isConcurrencyError);
       }));
 
+    test('a repeat with the same ids but other data is a duplicate: the first write wins, unchanged', () =>
+      withStore(backend, async ({ store }) => {
+        const first = await store.append('s', batch);
+        const head = await store.headPosition();
+        // The id is the event's identity: a retried command whose decider now yields other data
+        // (a timestamp, a total) must still be answered as the repeat it is, never stored twice.
+        const other = [
+          ev('A', { n: 10 }, { id: 'id-1', tags: ['t'] }),
+          ev('Z', { n: 20 }, { id: 'id-2', metadata: { note: 'other' } }),
+        ];
+        const again = await store.append('s', other);
+        assert.equal(again.duplicate, true);
+        assert.deepEqual(again.events, first.events);
+        assert.deepEqual(
+          again.events.map((event) => [event.type, event.data]),
+          [
+            ['A', { n: 1 }],
+            ['B', { n: 2 }],
+          ],
+        );
+        assert.equal(await store.headPosition(), head);
+        assert.deepEqual(await store.readStream('s'), first.events);
+      }));
+
     test('a repeat of a single event of an earlier append is a duplicate', () =>
       withStore(backend, async ({ store }) => {
         const first = await store.append('s', batch);
