@@ -57,7 +57,7 @@ const queryEncodingProblem = (url: string): ErrorDetail | undefined => {
     decodeURIComponent(url.slice(start + 1).replaceAll('+', ' '));
     return undefined;
   } catch {
-    return { field: '(query)', message: INVALID_UTF8 };
+    return { field: '(query)', message: 'must be valid percent-encoded UTF-8' };
   }
 };
 

@@ -108,6 +108,10 @@ describe('http: text a store cannot carry', () => {
     assert.deepEqual(refusedFields(await post('/counters/c%001/add', body)), ['(params)/counterId']);
     assert.deepEqual(refusedFields(await post('/counters/c1/add?trace=%00', body)), ['(query)/trace']);
     assert.deepEqual(refusedFields(await post('/counters/c1/add?trace=%FF', body)), ['(query)']);
+    // A path that is not valid UTF-8 never reaches routing: Fastify refuses it, in the error shape.
+    const badPath = await post('/counters/%ED%A0%80/add', body);
+    assert.equal(badPath.statusCode, 400);
+    assert.equal(typeof (JSON.parse(badPath.body) as ErrorAnswer).error.code, 'string');
     assert.deepEqual(fixture.built, []);
   });
 
