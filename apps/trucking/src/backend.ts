@@ -6,16 +6,8 @@ export { openPostgresBackend, type PostgresBackendConfig } from './backend/postg
 export { openSqliteBackend } from './backend/sqlite.js';
 export type { BackendConfig, TruckingBackend } from './backend/types.js';
 
-/**
- * `DATA_DIR` (default `./data`), `DATABASE_URL`, `DATABASE_SCHEMA` (default `trucking`),
- * `SQLITE_DURABILITY` (`full` | `normal`).
- */
-export const backendConfigFromEnv = (env: NodeJS.ProcessEnv): BackendConfig => ({
-  dataDir: env.DATA_DIR ?? './data',
-  ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-  ...(env.DATABASE_SCHEMA ? { databaseSchema: env.DATABASE_SCHEMA } : {}),
-  ...(env.SQLITE_DURABILITY === 'normal' ? { durability: 'normal' as const } : {}),
-});
+// The environment is read in config.ts, where every variable is checked; re-exported for callers here.
+export { backendConfigFromEnv } from './config.js';
 
 /** The single place the storage is chosen: PostgreSQL when `databaseUrl` is set, else SQLite. */
 export const openBackend = (config: BackendConfig): TruckingBackend =>
