@@ -14,19 +14,32 @@ export interface ServerProcess {
   readonly exited: Promise<string>;
 }
 
+/** How the server is started: node on main.ts directly, or `npm start` exactly as the README says. */
+export type StartVia = 'node' | 'npm';
+
+/** The trucking server's command line, with the environment tests give it. */
+export const spawnServer = (dataDir: string, env: Record<string, string> = {}, via: StartVia = 'node') =>
+  spawn(
+    via === 'npm' ? 'npm' : process.execPath,
+    via === 'npm' ? ['start'] : ['--conditions=eventfold-source', '--import', 'tsx', mainScript],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+
 /**
  * Starts `apps/trucking/src/main.ts` on a free port (PORT=0, the port is read back from the
- * "listening" log line) and resolves once `GET /health` answers 200.
+ * "listening" log line) and resolves once `GET /health` answers 200. With `via: 'npm'` the child
+ * is npm itself, as a supervisor running `npm start` sees it.
  */
 export const startServerProcess = async (
   dataDir: string,
   env: Record<string, string> = {},
+  via: StartVia = 'node',
 ): Promise<ServerProcess> => {
-  const child = spawn(process.execPath, ['--conditions=eventfold-source', '--import', 'tsx', mainScript], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServer(dataDir, env, via);
   let output = '';
   const exited = new Promise<string>((resolve) =>
     child.on('exit', (code, signal) => resolve(signal ?? String(code))),
