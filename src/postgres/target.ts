@@ -46,25 +46,36 @@ const lockCheckpoint = async (
 };
 
 /**
- * The projection context of a transaction. Statements go out on the transaction's connection at
- * once (it runs them in call order, interleaved with the projector's own `query` calls); `settle`
- * waits for all of them and rethrows the first failure, before the checkpoint is written.
+ * The projection context of a transaction. `run` does not wait: statements are chained on the
+ * transaction's connection in call order, and the projector's own `query` calls join the same chain,
+ * so each is sent once the one before has answered (a pg client runs one query at a time; issuing
+ * the next while one is in flight is deprecated). `settle` waits for the chain and rethrows the first
+ * failure, before the checkpoint is written.
  */
 const projectionContext = (tx: PostgresTransaction, schema: string) => {
   const dialect = postgresDialect(schema);
   const sent: Promise<unknown>[] = [];
+  let last: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(send: () => Promise<T>): Promise<T> => {
+    const result = last.then(send);
+    // Observed by `settle` (or the caller of `query`); this keeps a failure from being reported as
+    // unhandled meanwhile, and lets the chain go on so `settle` sees the first failure in order.
+    last = result.catch(() => undefined);
+    return result;
+  };
   const ctx: PostgresProjectionContext = {
     ...tx,
+    query: (sql, params) => inOrder(() => tx.query(sql, params)),
     run: (statement) => {
       const { text, values } = renderSql(statement, dialect);
-      const result = tx.query(text, values);
-      // Observed by `settle`; this keeps a failure from being reported as unhandled meanwhile.
+      const result = inOrder(() => tx.query(text, values));
       result.catch(() => undefined);
       sent.push(result);
     },
   };
   const settle = async (): Promise<void> => {
     for (const result of sent) await result;
+    await last;
   };
   return { ctx, settle };
 };
