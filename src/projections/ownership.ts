@@ -46,6 +46,8 @@ export const startOwnedProjection = <Ctx, E extends Message>(
   const name = projector.name;
   const log = (options.logger ?? silentLogger).child({ projection: name });
   const retryMs = options.retryMs ?? DEFAULT_OWNERSHIP_RETRY_MS;
+  // The events it handles, computed once: a standby asks on every wait whether any lies ahead.
+  const handled = projectorQuery(projector);
   let inner: ProjectionHandle | undefined;
   let processed = 0;
   let stopped = false;
@@ -71,7 +73,6 @@ export const startOwnedProjection = <Ctx, E extends Message>(
     processed = Math.max(processed, checkpoint.position);
     if (processed >= position) return true;
     const after = { after: processed, maxCount: 1 };
-    const handled = projectorQuery(projector);
     const [next] = handled ? await store.readByQuery(handled, after) : await store.readAll(after);
     return next === undefined || next.position > position;
   };

@@ -40,7 +40,7 @@ export const rebuildProjection = async <Ctx, E extends Message>(
  * position applied — for jobs and scripts that do not keep a live subscription.
  */
 export const catchUpProjection = async <Ctx, E extends Message>(
-  options: Omit<ProjectionOptions<Ctx, E>, 'log'>,
+  options: Omit<ProjectionOptions<Ctx, E>, 'logger' | 'restart'>,
 ): Promise<number> => {
   const { position } = await prepareProjection(options.projector, options.target);
   return replay({

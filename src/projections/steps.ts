@@ -1,13 +1,14 @@
 import type { Message, RecordedEvent } from '../core/envelope.js';
 import { ValidationError } from '../core/errors.js';
-import type { Query, QueryItem } from '../core/store.js';
+import type { QueryItem } from '../core/store.js';
 import { matchesQuery } from '../shared/query.js';
 import { normalizeQuery } from '../shared/validate.js';
 import type { ProjectorDefinition, RecordedEventOf } from './types.js';
 
 type Step<Ctx> = ((ctx: Ctx) => void | Promise<void>) | undefined;
 
-const isPromise = (value: unknown): value is Promise<void> =>
+/** True for a thenable: what a projector step returns when it does not finish synchronously. */
+export const isPromise = (value: unknown): value is Promise<void> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
 /**
@@ -43,13 +44,13 @@ const invalidSelection = (message: string): ValidationError =>
  */
 export const projectorQuery = (
   projector: Pick<ProjectorDefinition<never>, 'types' | 'filter'>,
-): Query | undefined => {
+): readonly QueryItem[] | undefined => {
   const { types, filter } = projector;
   if (types !== undefined && types.length === 0) throw invalidSelection('types must name at least one type');
   const items: readonly QueryItem[] | undefined =
     filter === undefined ? undefined : normalizeQuery(filter, 'projector.filter');
   if (types === undefined) return items;
-  if (items === undefined) return { types };
+  if (items === undefined) return [{ types }];
   const narrowed = items.flatMap((item): QueryItem[] => {
     const kept = item.types?.length ? item.types.filter((type) => types.includes(type)) : types;
     // An item left without types would match every type: it selects none of ours, so it goes.
@@ -68,8 +69,7 @@ export const projectorFilter = <E extends Message>(
 ): ((event: RecordedEvent) => event is RecordedEventOf<E>) => {
   const query = projectorQuery(projector);
   if (query === undefined) return (_event): _event is RecordedEventOf<E> => true;
-  const items = normalizeQuery(query, 'projector.filter');
-  return (event): event is RecordedEventOf<E> => matchesQuery(event, items);
+  return (event): event is RecordedEventOf<E> => matchesQuery(event, query);
 };
 
 /** The work of a reset: create what is missing, empty it, create again (reset may drop tables). */

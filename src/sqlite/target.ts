@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ValidationError } from '../core/errors.js';
 import type { SqlProjectionContext } from '../projections/sql.js';
+import { isPromise } from '../projections/steps.js';
 import type { ProjectionCheckpoint, SqlTarget } from '../projections/types.js';
 import { type CheckpointRow, SELECT_CHECKPOINT, UPSERT_CHECKPOINT } from './schema/checkpoints.js';
 import { runSqlite, type SqliteReader, sqliteReader } from './sql-dialect.js';
@@ -48,7 +49,7 @@ export const checkpointStatements = (database: Database): CheckpointStatements =
 
 /** Refuses a projector step that returned a promise: a SQLite transaction cannot wait for it. */
 export const mustBeSync = (result: unknown, name: string): void => {
-  if (typeof result === 'object' && result !== null && 'then' in result)
+  if (isPromise(result))
     throw new ValidationError(`projector ${name}: SQLite projections must be synchronous`, [
       { field: 'projector', message: 'apply, init and reset must not return a promise on SQLite' },
     ]);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { quoteIdent } from '../postgres/sql.js';
 import type { PostgresEventStore, PostgresStoreOptions } from '../postgres/store/types.js';
 
 /** Options of `createTempPostgresStore`: where to connect, and any other store option. */
@@ -26,7 +27,6 @@ export const createTempPostgresStore = async (
   options: TempPostgresStoreOptions,
 ): Promise<TempPostgresStore> => {
   const { createPostgresStore } = await import('../postgres/index.js');
-  const { quoteIdent } = await import('../postgres/sql.js');
   const schema = `ef_test_${randomBytes(6).toString('hex')}`;
   const opened: PostgresEventStore[] = [];
   const open = (): PostgresEventStore => {
