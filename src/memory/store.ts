@@ -10,7 +10,7 @@ import type {
   Subscription,
 } from '../core/store.js';
 import { createAppendSignal } from '../shared/append-signal.js';
-import { acceptNoLiveRevision, checkExpectedRevision } from '../shared/expected-revision.js';
+import { checkExpectedRevision } from '../shared/expected-revision.js';
 import { resolveStoreOptions, type StoreOptions } from '../shared/options.js';
 import { matchesQuery } from '../shared/query.js';
 import { readAllPageWith } from '../shared/read-page.js';
@@ -81,7 +81,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
     // No lock needed: from here to the writes below nothing awaits, so on the single JS thread
     // the checks (repeat, expected revision, condition) and the writes of one append cannot
     // interleave with another append's.
-    const input = validateAppend(streamId, events, acceptNoLiveRevision(appendOptions));
+    const input = validateAppend(streamId, events, appendOptions);
     const identified = withIds(input.events, resolved);
     const repeat = findRepeat(
       input.streamId,
@@ -215,9 +215,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
     deleteStream: async (streamId, deleteOptions = {}) => {
       ensureOpen();
       validateStreamId(streamId);
-      const expected: ExpectedRevision = validateExpectedRevision(
-        acceptNoLiveRevision(deleteOptions)?.expectedRevision,
-      );
+      const expected: ExpectedRevision = validateExpectedRevision(deleteOptions?.expectedRevision);
       const stream = streams.get(streamId);
       const conflict = checkExpectedRevision(streamId, expected, liveRevision(stream));
       if (conflict) throw conflict;

@@ -20,13 +20,3 @@ export const checkExpectedRevision = (
 
 /** The revision of a stream with no live event (never written, or soft-deleted). */
 export const NO_LIVE_REVISION = -1;
-
-/**
- * Lets an append or delete expect `-1`, the revision `streamState` and a repeat on a soft-deleted
- * stream report: it expects what `'no-stream'` does. Without it, the `nextExpectedRevision` of
- * such a repeat was a value `append` refused. Other negative numbers stay invalid.
- */
-export const acceptNoLiveRevision = <T extends { readonly expectedRevision?: ExpectedRevision }>(
-  options: T | undefined,
-): T | undefined =>
-  options?.expectedRevision === NO_LIVE_REVISION ? { ...options, expectedRevision: 'no-stream' } : options;

@@ -1,6 +1,7 @@
 import type { NewEvent } from '../core/envelope.js';
 import { type ErrorDetail, SerializationError, ValidationError } from '../core/errors.js';
 import type { AppendOptions, ExpectedRevision, Query, QueryItem } from '../core/store.js';
+import { NO_LIVE_REVISION } from './expected-revision.js';
 import { type TextRule, textProblems } from './text.js';
 
 /** Longest accepted stream id, in characters. Long enough for composite keys, short enough to index. */
@@ -33,7 +34,8 @@ const JSON_TEXT: TextRule = { allowNul: true };
 
 /** One event's text: its names strictly, its data and metadata as JSON text (NUL allowed). */
 const assertEventText = (event: NewEvent, at: string): void => {
-  const { data, metadata, ...names } = event;
+  // Tags were checked with the other string lists; the names left are the event's own strings.
+  const { data, metadata, tags: _tags, ...names } = event;
   const details = textProblems(names, at);
   textProblems(data, `${at}/data`, details, JSON_TEXT);
   if (metadata !== undefined) textProblems(metadata, `${at}/metadata`, details, JSON_TEXT);
@@ -70,8 +72,14 @@ export const validateMaxCount = (value: unknown): number | undefined => {
 
 const REVISION_KEYWORDS = new Set(['no-stream', 'exists', 'any']);
 
+/**
+ * An append's or delete's expectation. `-1`, the revision `streamState` and a repeat on a
+ * soft-deleted stream report, expects what `'no-stream'` does, so such a repeat's
+ * `nextExpectedRevision` is accepted back; other negative numbers stay invalid.
+ */
 export const validateExpectedRevision = (value: unknown): ExpectedRevision => {
   if (value === undefined) return 'any';
+  if (value === NO_LIVE_REVISION) return 'no-stream';
   if (typeof value === 'number') return validateRevision('expectedRevision', value);
   if (typeof value === 'string' && REVISION_KEYWORDS.has(value)) return value as ExpectedRevision;
   throw invalid(

@@ -39,8 +39,6 @@ const statementsFor = (database: Database): SnapshotStatements => {
  */
 export const createSqliteSnapshotStore = (store: SqliteEventStore): SnapshotStore => ({
   load: async (key): Promise<Snapshot | undefined> => {
-    // The table is created inside a write transaction the first time; reads then use the connection.
-    if (!prepared.has(store.database)) await store.transaction((tx) => void statementsFor(tx.database));
     const row = statementsFor(store.database).select.get(key);
     return row && { revision: row.revision, version: row.version, state: JSON.parse(row.state) };
   },

@@ -63,14 +63,11 @@ export const mustBeSync = (result: unknown, name: string): void => {
  * even by two processes sharing the file.
  */
 export const createSqliteTarget = (store: SqliteEventStore): SqliteTarget => {
-  // The table is created inside a write transaction (writes happen only there), then read freely.
-  const setup = (): Promise<void> => store.transaction((tx) => void checkpointStatements(tx.database));
   return {
-    setup,
-    readCheckpoint: async (name): Promise<ProjectionCheckpoint | undefined> => {
-      if (!prepared.has(store.database)) await setup();
-      return checkpointStatements(store.database).select.get(name);
-    },
+    // The checkpoint table comes with the store's versioned schema, applied when the store opened.
+    setup: async () => void checkpointStatements(store.database),
+    readCheckpoint: async (name): Promise<ProjectionCheckpoint | undefined> =>
+      checkpointStatements(store.database).select.get(name),
     transact: (name, work, checkpoint) =>
       store.transaction((tx) => {
         const statements = checkpointStatements(tx.database);

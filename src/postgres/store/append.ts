@@ -7,7 +7,6 @@ import {
   InternalError,
 } from '../../core/errors.js';
 import type { AppendOptions, AppendResult } from '../../core/store.js';
-import { acceptNoLiveRevision } from '../../shared/expected-revision.js';
 import type { ResolvedStoreOptions } from '../../shared/options.js';
 import { recordEvent, withIds } from '../../shared/record.js';
 import { type ValidatedAppend, validateAppend } from '../../shared/validate.js';
@@ -45,7 +44,7 @@ export const prepareAppend = (
   options: AppendOptions | undefined,
   resolved: ResolvedStoreOptions,
 ): PreparedAppend => {
-  const input = validateAppend(streamId, events, acceptNoLiveRevision(options));
+  const input = validateAppend(streamId, events, options);
   const identified = withIds(input.events, resolved);
   const time = resolved.clock().toISOString();
   const item = {

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { StoreClosedError } from '../../core/errors.js';
 import type { EventStore, ExpectedRevision, StreamMetadata, Subscription } from '../../core/store.js';
 import { createAppendSignal } from '../../shared/append-signal.js';
-import { acceptNoLiveRevision, checkExpectedRevision } from '../../shared/expected-revision.js';
+import { checkExpectedRevision } from '../../shared/expected-revision.js';
 import { resolveStoreOptions } from '../../shared/options.js';
 import { readAllPageWith } from '../../shared/read-page.js';
 import { validateStreamMetadata } from '../../shared/stream-visibility.js';
@@ -230,9 +230,7 @@ export const createPostgresStore = (options: PostgresStoreOptions): PostgresEven
     deleteStream: (streamId, deleteOptions = {}) =>
       guarded(async () => {
         validateStreamId(streamId);
-        const expected: ExpectedRevision = validateExpectedRevision(
-          acceptNoLiveRevision(deleteOptions)?.expectedRevision,
-        );
+        const expected: ExpectedRevision = validateExpectedRevision(deleteOptions?.expectedRevision);
         await deleteUnderAppendLock(streamId, expected);
       }),
     truncateStream: (streamId, beforeRevision) =>

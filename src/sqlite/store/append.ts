@@ -1,7 +1,7 @@
 import type { NewEvent, RecordedEvent } from '../../core/envelope.js';
 import { ConditionFailedError, DuplicateEventIdError } from '../../core/errors.js';
 import type { AppendOptions, AppendResult } from '../../core/store.js';
-import { acceptNoLiveRevision, checkExpectedRevision } from '../../shared/expected-revision.js';
+import { checkExpectedRevision } from '../../shared/expected-revision.js';
 import type { ResolvedStoreOptions } from '../../shared/options.js';
 import { recordEvent, withIds } from '../../shared/record.js';
 import { type ValidatedAppend, validateAppend } from '../../shared/validate.js';
@@ -160,7 +160,7 @@ export const createAppender = ({
 
   return {
     prepare: (streamId, events, appendOptions) => {
-      const input = validateAppend(streamId, events, acceptNoLiveRevision(appendOptions));
+      const input = validateAppend(streamId, events, appendOptions);
       return {
         ...input,
         events: withIds(input.events, options),

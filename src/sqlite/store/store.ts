@@ -4,7 +4,7 @@ import { StoreClosedError, ValidationError } from '../../core/errors.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
 import type { ReadAllOptions, StreamMetadata } from '../../core/store.js';
 import { createAppendSignal } from '../../shared/append-signal.js';
-import { acceptNoLiveRevision, checkExpectedRevision } from '../../shared/expected-revision.js';
+import { checkExpectedRevision } from '../../shared/expected-revision.js';
 import { resolveStoreOptions } from '../../shared/options.js';
 import { readAllPageWith } from '../../shared/read-page.js';
 import { validateStreamMetadata } from '../../shared/stream-visibility.js';
@@ -77,7 +77,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
    * them made each projection's own commit trigger a round of empty reads in all the others.
    */
   let appended = false;
-  let logger: Logger | undefined = options.logger;
+  const logger: Logger = options.logger ?? silentLogger;
   const writer = createGroupCommitWriter({
     db,
     statements,
@@ -87,7 +87,6 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
       signal.notify();
     },
     onCallbackError: (error) => {
-      logger ??= silentLogger;
       logger.error({ err: error }, 'afterCommit callback failed; the transaction is committed');
     },
   });
@@ -188,7 +187,7 @@ export const createSqliteStore = (options: SqliteStoreOptions): SqliteEventStore
     deleteStream: async (streamId, deleteOptions = {}) => {
       ensureOpen();
       validateStreamId(streamId);
-      const expected = validateExpectedRevision(acceptNoLiveRevision(deleteOptions)?.expectedRevision);
+      const expected = validateExpectedRevision(deleteOptions?.expectedRevision);
       await writer.enqueue(() => {
         const row = statements.streamRow.get(streamId);
         const conflict = checkExpectedRevision(streamId, expected, liveRevision(row));
