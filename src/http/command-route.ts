@@ -42,7 +42,7 @@ const canonicalJson = (value: unknown): string => {
  * Fingerprint of a request for Idempotency-Key checks: method, path and body. It deliberately
  * excludes what the server generates (ids in the command), so a retried request matches.
  */
-export const requestFingerprint = (method: string, path: string, body: unknown): string =>
+const requestFingerprint = (method: string, path: string, body: unknown): string =>
   sha256(`${method} ${path}\n${canonicalJson(body)}`);
 
 /** One-shot hashing (Node ≥ 20.12) skips the Hash object a streaming hash allocates per request. */
@@ -55,7 +55,7 @@ const sha256 = (text: string): string =>
  * Unknown fields must be refused even when a schema forgets to say so: object schemas that leave
  * `additionalProperties` unset get `false`, nested ones included. An explicit choice is kept.
  */
-export const strictSchema = <T extends TSchema>(schema: T): T => {
+const strictSchema = <T extends TSchema>(schema: T): T => {
   const node = schema as TSchema & {
     type?: unknown;
     properties?: Record<string, TSchema>;

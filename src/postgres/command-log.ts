@@ -52,10 +52,10 @@ export interface PostgresCommandLog extends CommandLog {
  * - `enqueue` is one autocommitted statement; `on conflict do nothing` waits for a racing insert of
  *   the same id or key to commit, so racing repeats agree on one record.
  * - `complete` locks the command row, appends and records the outcome in ONE store transaction
- *   (completions arriving together share it: group commit, see postgres-complete.ts); the
+ *   (completions arriving together share it: group commit, see command-log-complete.ts); the
  *   `status = 'accepted'` check under the row lock makes a second completion (another node, a retry
  *   after a crash) write nothing.
- * - `acquire` leases partitions with advisory locks (see postgres-lease.ts): one live owner per
+ * - `acquire` leases partitions with advisory locks (see partition-lease.ts): one live owner per
  *   partition, takeover within `rebalanceMs` when a node dies.
  * - `onForeignChange` follows a LISTEN channel that enqueue and complete NOTIFY at commit.
  */

@@ -1,5 +1,6 @@
 import type { Message } from '../core/envelope.js';
 import { ValidationError } from '../core/errors.js';
+import { commandFingerprint, resolveRepeat, validateEnqueueInput } from './records.js';
 import type { CommandLog, EnqueueInput, EnqueueOptions, EnqueueResult, WorkHandler } from './types.js';
 
 export interface EnqueueDeps {
@@ -43,9 +44,18 @@ export const createEnqueue =
     };
     if (idempotencyKey !== undefined) {
       // A repeat answers with the first item even when its pre-check would now refuse it (e.g.
-      // "already delivered" after the first request delivered it). The log compares fingerprints.
+      // "already delivered" after the first request delivered it). Answered from the record just
+      // read: sending it through the log again would only look the same key up twice more.
       const earlier = await log.findByIdempotencyKey(idempotencyKey);
-      if (earlier) return log.enqueue(inputFor(earlier.commandId));
+      if (earlier) {
+        const repeat = inputFor(earlier.commandId);
+        validateEnqueueInput(repeat);
+        const answer = resolveRepeat(repeat, fingerprint ?? commandFingerprint(message), {
+          byId: () => earlier,
+          byKey: () => earlier,
+        });
+        if (answer) return answer;
+      }
     }
     const commandId = options.commandId ?? newId();
     if (options.preCheck !== false && handler.preCheck)

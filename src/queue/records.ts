@@ -91,7 +91,6 @@ export const resolveRepeat = (
   return repeatOf(lookup.byKey(idempotencyKey), fingerprint, idempotencyKey);
 };
 
-/** True when the status is final: the command will not be processed again. */
 /** What a log decides about a newly recorded command; the rest of the record follows from its input. */
 export interface AcceptedFields {
   readonly seq: number;
@@ -122,6 +121,7 @@ export const acceptedRecord = (input: EnqueueInput, fields: AcceptedFields): Com
   processedAt: null,
 });
 
+/** True when the status is final: the command will not be processed again. */
 export const isFinal = (status: CommandStatus): boolean => status !== 'accepted';
 
 /** The stored result of a success: the handler's fields plus where its events landed. */
