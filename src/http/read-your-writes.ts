@@ -37,11 +37,16 @@ export interface ReadYourWritesOptions {
  * Every wait is bounded by `waitMs` in total.
  */
 export interface ReadYourWrites {
-  /** Before reading one entity whose commands are ordered under `partitionKey`. */
+  /**
+   * Before reading one entity whose commands are ordered under `partitionKey`. `options.upstream`
+   * names listeners that may still enqueue commands for that key (a reactor turning a delivery into
+   * a charge): they catch up first, then the key's commands settle, then `projections` — one budget.
+   */
   readonly beforeKeyRead: (
     request: FastifyRequest,
     partitionKey: string,
     projections: readonly ProjectionHandle[],
+    options?: { readonly upstream?: readonly ProjectionHandle[] },
   ) => Promise<void>;
   /** Before a list (or any read not tied to one key). */
   readonly beforeListRead: (
@@ -100,11 +105,13 @@ export const readYourWrites = (options: ReadYourWritesOptions): ReadYourWrites =
   };
 
   return {
-    beforeKeyRead: async (request, partitionKey, projections) => {
+    beforeKeyRead: async (request, partitionKey, projections, options) => {
       const deadline = Date.now() + waitMs;
+      const upstream = options?.upstream ?? [];
+      if (upstream.length > 0) await catchUp(upstream, 0, deadline);
       const [position] = await Promise.all([
         named(readTokenOf(request), deadline),
-        queue.settled(partitionKey, waitMs),
+        queue.settled(partitionKey, Math.max(0, deadline - Date.now())),
       ]);
       await catchUp(projections, position, deadline);
     },

@@ -19,10 +19,10 @@ export const accountsRoutes = (deps: ReadRouteDeps & { readonly chargeListener: 
     { schema: { params: AccountParams, summary: "A customer's account", tags: ['accounting'] } },
     async (request, reply) => {
       const { customerId } = request.params;
-      // First the listener (it may still have to enqueue this account's charge), then the
-      // account's commands, the charge among them, and the read model.
-      await consistency.beforeKeyRead(request, accountStreamId(customerId), [chargeListener]);
-      await consistency.beforeKeyRead(request, accountStreamId(customerId), [projection]);
+      // The listener may still have to enqueue this account's charge: it catches up first.
+      await consistency.beforeKeyRead(request, accountStreamId(customerId), [projection], {
+        upstream: [chargeListener],
+      });
       const account = await getAccount(db, customerId);
       if (!account) return notFound(reply, `account ${customerId}`);
       return account;
