@@ -1,13 +1,11 @@
 import { ValidationError } from '../core/errors.js';
+import { quoteIdent } from '../shared/identifier.js';
+
+// The one identifier helper, for the PostgreSQL files that already import it from here.
+export { quoteIdent };
 
 /** Longest schema name PostgreSQL keeps without truncation (NAMEDATALEN - 1). */
 const MAX_IDENTIFIER_LENGTH = 63;
-
-/**
- * Quotes an identifier (schema name) for SQL text. Every identifier that reaches SQL goes through
- * this one helper; values are always bound as parameters instead.
- */
-export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /** Checks a schema name given by the user or the CLI. */
 export const validateSchemaName = (schema: unknown): string => {

@@ -8,7 +8,7 @@ export {
 } from './command-log.js';
 export { prepareSqliteInlineProjection, sqliteInlineProjection } from './inline.js';
 export { createSqliteSnapshotStore } from './snapshots.js';
-export { quoteSqliteIdent, type SqliteReader, sqliteReader } from './sql-dialect.js';
+export { type SqliteReader, sqliteReader } from './sql-dialect.js';
 export { createSqliteStore } from './store/store.js';
 export type {
   SqliteDurability,

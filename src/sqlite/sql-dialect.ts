@@ -1,14 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { renderSql, type SqlDialect, type SqlReader, type SqlStatement } from '../projections/sql.js';
-
-/** Quotes an identifier for SQLite text; every identifier a portable statement names goes through it. */
-export const quoteSqliteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+import { quoteIdent } from '../shared/identifier.js';
 
 /** Portable statements on SQLite: `?` placeholders, read-model tables in the store's own file. */
 export const sqliteDialect: SqlDialect = {
   placeholder: () => '?',
-  table: quoteSqliteIdent,
-  identifier: quoteSqliteIdent,
+  table: quoteIdent,
+  identifier: quoteIdent,
 };
 
 // Read models run the same few statements for every batch and request, and preparing is the
