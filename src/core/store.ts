@@ -112,6 +112,7 @@ export interface SubscribeOptions {
    * Stop once caught up instead of staying live: every event up to the head as it stood when the
    * subscription caught up is delivered (including appends made while it caught up), `onCaughtUp`
    * is called, then `done` resolves. For rebuilds, scripts and one-shot exports. Defaults to false.
+   * (Emmett's consumers say `stopWhen: { noMessagesLeft: true }`.)
    */
   readonly stopWhenCaughtUp?: boolean;
   /** Called when the handler or the store fails; the subscription has stopped. */
@@ -141,8 +142,9 @@ export interface EventStore {
   readonly readStream: (streamId: string, options?: ReadStreamOptions) => Promise<readonly RecordedEvent[]>;
   readonly readAll: (options?: ReadAllOptions) => Promise<readonly RecordedEvent[]>;
   /**
-   * `readAll` that also says whether more is left, for paging through the log (the shape of
-   * Emmett's `readMessagesBatch` with `areEventsLeft`):
+   * `readAll` that also says whether more is left, for paging through the log. Emmett users know it
+   * as `readMessagesBatch`: its `areMessagesLeft` is `hasMore` here, its `currentGlobalPosition` is
+   * `nextPosition` (pass it as `after`):
    *
    *   let page = await store.readAllPage({ maxCount: 500 });
    *   handle(page.events);
