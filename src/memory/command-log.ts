@@ -2,12 +2,13 @@ import { NotFoundError } from '../core/errors.js';
 import type { EventStore } from '../core/store.js';
 import {
   acceptedRecord,
+  appendOf,
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
+  finalFields,
   isFinal,
   partitionOf,
   resolveRepeat,
-  resultWithAppend,
   validateEnqueueInput,
 } from '../queue/records.js';
 import type { CommandLog, CommandRecord, CompleteResult } from '../queue/types.js';
@@ -100,19 +101,14 @@ export const createMemoryCommandLog = (options: MemoryCommandLogOptions): Comman
       if (isFinal(current.status) || completing.has(commandId)) return { applied: false, record: current };
       completing.add(commandId);
       try {
-        const append =
-          outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
-            ? await options.store.append(
-                outcome.append.streamId,
-                outcome.append.events,
-                outcome.append.options,
-              )
-            : undefined;
+        const events = appendOf(outcome);
+        const append = events
+          ? await options.store.append(events.streamId, events.events, events.options)
+          : undefined;
         const record = replace({
           ...current,
           status: outcome.status,
-          error: outcome.status === 'succeeded' ? null : outcome.error,
-          result: outcome.status === 'succeeded' ? resultWithAppend(outcome.result, append) : null,
+          ...finalFields(outcome, append),
           processedAt: clock().toISOString(),
         });
         dropPending(record);

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../core/errors.js';
 import type { AppendResult } from '../core/store.js';
-import { resultWithAppend } from '../queue/records.js';
+import { appendOf, finalFields } from '../queue/records.js';
 import type { CommandLog, CommandRecord, CompleteResult } from '../queue/types.js';
 import type { SchemaNames } from './sql.js';
 import type { PostgresEventStore } from './store/types.js';
@@ -76,13 +76,13 @@ export const createGroupCompleter = <Row extends object>(options: {
           }
           const { outcome } = item;
           let append: AppendResult | undefined;
-          if (outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0) {
+          const events = appendOf(outcome);
+          if (events) {
             failed = item;
-            append = await tx.append(outcome.append.streamId, outcome.append.events, outcome.append.options);
+            append = await tx.append(events.streamId, events.events, events.options);
             failed = undefined;
           }
-          const error = outcome.status === 'succeeded' ? null : outcome.error;
-          const result = outcome.status === 'succeeded' ? resultWithAppend(outcome.result, append) : null;
+          const { error, result } = finalFields(outcome, append);
           const processedAt = clock().toISOString();
           updates.push({
             id: item.commandId,

@@ -4,7 +4,15 @@ import { IdempotencyMismatchError, ValidationError } from '../core/errors.js';
 import type { JsonObject } from '../core/json.js';
 import type { AppendResult } from '../core/store.js';
 import { assertStorableText } from '../shared/validate.js';
-import type { CommandError, CommandRecord, CommandStatus, EnqueueInput, EnqueueResult } from './types.js';
+import type {
+  CommandAppend,
+  CommandError,
+  CommandOutcome,
+  CommandRecord,
+  CommandStatus,
+  EnqueueInput,
+  EnqueueResult,
+} from './types.js';
 
 /** Default number of ownership buckets. Enough to spread keys over a handful of nodes. */
 export const DEFAULT_PARTITION_COUNT = 64;
@@ -123,6 +131,21 @@ export const acceptedRecord = (input: EnqueueInput, fields: AcceptedFields): Com
 
 /** True when the status is final: the command will not be processed again. */
 export const isFinal = (status: CommandStatus): boolean => status !== 'accepted';
+
+/** The events an outcome commits with itself: those of a success that decided any, else none. */
+export const appendOf = (outcome: CommandOutcome): CommandAppend | undefined =>
+  outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
+    ? outcome.append
+    : undefined;
+
+/** The final `error` and `result` of a record, given its outcome and where its events landed. */
+export const finalFields = (
+  outcome: CommandOutcome,
+  append: AppendResult | undefined,
+): { readonly error: CommandError | null; readonly result: JsonObject | null } =>
+  outcome.status === 'succeeded'
+    ? { error: null, result: resultWithAppend(outcome.result, append) }
+    : { error: outcome.error, result: null };
 
 /** The stored result of a success: the handler's fields plus where its events landed. */
 export const resultWithAppend = (result: JsonObject, append: AppendResult | undefined): JsonObject =>

@@ -4,12 +4,13 @@ import type { JsonObject } from '../core/json.js';
 import type { AppendResult } from '../core/store.js';
 import {
   acceptedRecord,
+  appendOf,
   commandFingerprint,
   DEFAULT_PARTITION_COUNT,
   decodeCommandRow,
+  finalFields,
   partitionOf,
   resolveRepeat,
-  resultWithAppend,
   validateEnqueueInput,
 } from '../queue/records.js';
 import type {
@@ -148,12 +149,11 @@ export const createSqliteCommandLog = (options: SqliteCommandLogOptions): Comman
       }
       // A conflict thrown here rolls back this whole unit, status included: the command stays
       // accepted and the caller decides again on fresh state.
-      const append: AppendResult | undefined =
-        outcome.status === 'succeeded' && outcome.append && outcome.append.events.length > 0
-          ? tx.append(outcome.append.streamId, outcome.append.events, outcome.append.options)
-          : undefined;
-      const error = outcome.status === 'succeeded' ? null : outcome.error;
-      const result = outcome.status === 'succeeded' ? resultWithAppend(outcome.result, append) : null;
+      const events = appendOf(outcome);
+      const append: AppendResult | undefined = events
+        ? tx.append(events.streamId, events.events, events.options)
+        : undefined;
+      const { error, result } = finalFields(outcome, append);
       const processedAt = clock().toISOString();
       statements.finish.run({
         command_id: commandId,
