@@ -33,10 +33,16 @@ const prepared = (database: Database, text: string): Statement => {
   return found;
 };
 
+/** A portable statement rendered for SQLite and prepared on the connection, with its values. */
+const bound = (database: Database, statement: SqlStatement) => {
+  const { text, values } = renderSql(statement, sqliteDialect);
+  return { compiled: prepared(database, text), values };
+};
+
 /** Runs a portable statement on a connection, synchronously. */
 export const runSqlite = (database: Database, statement: SqlStatement): void => {
-  const { text, values } = renderSql(statement, sqliteDialect);
-  prepared(database, text).run(...values);
+  const { compiled, values } = bound(database, statement);
+  compiled.run(...values);
 };
 
 /** Portable queries on a SQLite connection, plus the connection itself for SQLite-only reads. */
@@ -47,11 +53,11 @@ export interface SqliteReader extends SqlReader {
 export const sqliteReader = (database: Database): SqliteReader => ({
   database,
   all: async <Row extends object = Record<string, unknown>>(statement: SqlStatement) => {
-    const { text, values } = renderSql(statement, sqliteDialect);
-    return prepared(database, text).all(...values) as Row[];
+    const { compiled, values } = bound(database, statement);
+    return compiled.all(...values) as Row[];
   },
   get: async <Row extends object = Record<string, unknown>>(statement: SqlStatement) => {
-    const { text, values } = renderSql(statement, sqliteDialect);
-    return prepared(database, text).get(...values) as Row | undefined;
+    const { compiled, values } = bound(database, statement);
+    return compiled.get(...values) as Row | undefined;
   },
 });
